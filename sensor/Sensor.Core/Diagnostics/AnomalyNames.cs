@@ -1,0 +1,61 @@
+namespace Sensor.Core.Diagnostics;
+
+/// <summary>The <c>anomaly.layer</c> and <c>anomaly.event</c> names of each <see cref="AnomalyKind"/>. Names are a contract.</summary>
+public static class AnomalyNames
+{
+    public const int Count = (int)AnomalyKind.CaptureQueueFull + 1;
+
+    private static readonly (string Layer, string Event)[] s_names = Build();
+
+    public static string Layer(AnomalyKind kind) => s_names[(int)kind].Layer;
+
+    public static string Event(AnomalyKind kind) => s_names[(int)kind].Event;
+
+    /// <summary>Suricata's coarse <c>anomaly.type</c>: <c>decode</c>, <c>stream</c> or <c>applayer</c>.</summary>
+    public static string Type(AnomalyKind kind) => Layer(kind) switch
+    {
+        "stream" or "flow" => "stream",
+        "app" => "applayer",
+        _ => "decode",
+    };
+
+    private static (string, string)[] Build()
+    {
+        var n = new (string, string)[Count];
+        n[(int)AnomalyKind.CaptureTruncatedRecord] = ("capture", "truncated_record");
+        n[(int)AnomalyKind.CaptureRecordTooLarge] = ("capture", "record_too_large");
+        n[(int)AnomalyKind.CaptureBadBlock] = ("capture", "bad_block");
+        n[(int)AnomalyKind.CaptureUnknownInterface] = ("capture", "unknown_interface");
+        n[(int)AnomalyKind.CaptureUnsupportedLinkType] = ("capture", "unsupported_link_type");
+        n[(int)AnomalyKind.CaptureDecompressionError] = ("capture", "decompression_error");
+        n[(int)AnomalyKind.CaptureSnapLengthTruncated] = ("capture", "snaplen_truncated");
+        n[(int)AnomalyKind.LinkTruncated] = ("decode", "link_truncated");
+        n[(int)AnomalyKind.TooManyVlanTags] = ("decode", "too_many_vlan_tags");
+        n[(int)AnomalyKind.Ipv4Truncated] = ("ipv4", "truncated");
+        n[(int)AnomalyKind.Ipv4BadHeaderLength] = ("ipv4", "bad_header_length");
+        n[(int)AnomalyKind.Ipv4BadTotalLength] = ("ipv4", "bad_total_length");
+        n[(int)AnomalyKind.Ipv4BadVersion] = ("ipv4", "bad_version");
+        n[(int)AnomalyKind.Ipv6Truncated] = ("ipv6", "truncated");
+        n[(int)AnomalyKind.Ipv6BadExtensionHeader] = ("ipv6", "bad_extension_header");
+        n[(int)AnomalyKind.Ipv6TooManyExtensionHeaders] = ("ipv6", "too_many_extension_headers");
+        n[(int)AnomalyKind.TcpTruncated] = ("tcp", "truncated");
+        n[(int)AnomalyKind.TcpBadHeaderLength] = ("tcp", "bad_header_length");
+        n[(int)AnomalyKind.UdpTruncated] = ("udp", "truncated");
+        n[(int)AnomalyKind.UdpBadLength] = ("udp", "bad_length");
+        n[(int)AnomalyKind.IcmpTruncated] = ("icmp", "truncated");
+        n[(int)AnomalyKind.FragmentOverlapDifferentData] = ("defrag", "overlap_different_data");
+        n[(int)AnomalyKind.FragmentTooLarge] = ("defrag", "too_large");
+        n[(int)AnomalyKind.FragmentTrackersFull] = ("defrag", "trackers_full");
+        n[(int)AnomalyKind.FragmentMemcap] = ("defrag", "memcap");
+        n[(int)AnomalyKind.FragmentIncomplete] = ("defrag", "incomplete");
+        n[(int)AnomalyKind.FlowMemcapEviction] = ("flow", "memcap_eviction");
+        n[(int)AnomalyKind.TcpOverlapDifferentData] = ("stream", "overlap_different_data");
+        n[(int)AnomalyKind.TcpReassemblyGap] = ("stream", "reassembly_gap");
+        n[(int)AnomalyKind.TcpStreamMemcap] = ("stream", "stream_memcap");
+        n[(int)AnomalyKind.TcpGlobalMemcap] = ("stream", "reassembly_memcap");
+        n[(int)AnomalyKind.TcpSegmentsCap] = ("stream", "too_many_segments");
+        n[(int)AnomalyKind.StreamConsumerFault] = ("app", "consumer_fault");
+        n[(int)AnomalyKind.CaptureQueueFull] = ("capture", "queue_full");
+        return n;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Sensor.Core.Diagnostics;
+
+namespace Sensor.Core.Events;
+
+/// <summary><c>anomaly</c>: malformed or truncated input, a limit reached, a gap.</summary>
+public sealed class AnomalyEvent : SensorEvent
+{
+    public AnomalyEvent(long timestampMicros, FlowIdentity? flow, AnomalyKind kind, long value, string? source)
+        : base(timestampMicros, flow)
+    {
+        Kind = kind;
+        Value = value;
+        Source = source;
+    }
+
+    public override string EventType => "anomaly";
+
+    public AnomalyKind Kind { get; }
+
+    /// <summary>A size that qualifies the anomaly (missing bytes of a gap, a bad length), 0 when none.</summary>
+    public long Value { get; }
+
+    /// <summary>The capture file or interface it came from, for capture-layer anomalies.</summary>
+    public string? Source { get; }
+
+    public override void WriteBody(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("anomaly");
+        writer.WriteString("type", AnomalyNames.Type(Kind));
+        writer.WriteString("layer", AnomalyNames.Layer(Kind));
+        writer.WriteString("event", AnomalyNames.Event(Kind));
+        if (Value != 0)
+        {
+            writer.WriteNumber("value", Value);
+        }
+
+        if (Source is not null)
+        {
+            writer.WriteString("source", Source);
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+
+namespace Sensor.Core.Events;
+
+/// <summary><c>flow</c>: one per flow, when it ends or when the run ends (Suricata's flow record).</summary>
+public sealed class FlowEvent : SensorEvent
+{
+    public FlowEvent(long timestampMicros, FlowIdentity flow)
+        : base(timestampMicros, flow)
+    {
+    }
+
+    public override string EventType => "flow";
+
+    public long PacketsToServer { get; init; }
+
+    public long PacketsToClient { get; init; }
+
+    public long BytesToServer { get; init; }
+
+    public long BytesToClient { get; init; }
+
+    /// <summary>Transport payload bytes each way (an extension: Suricata counts whole packets only).</summary>
+    public long PayloadBytesToServer { get; init; }
+
+    public long PayloadBytesToClient { get; init; }
+
+    public long StartMicros { get; init; }
+
+    public long EndMicros { get; init; }
+
+    /// <summary><c>new</c>, <c>established</c> or <c>closed</c> (Suricata's flow states).</summary>
+    public required string State { get; init; }
+
+    /// <summary><c>timeout</c>, <c>shutdown</c> (end of input), <c>forced</c> (memcap eviction), <c>fin</c>, <c>rst</c>.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>TCP only: bytes lost to gaps, to-server and to-client.</summary>
+    public long GapBytesToServer { get; init; }
+
+    public long GapBytesToClient { get; init; }
+
+    /// <summary>TCP only: the flow was picked up without seeing its SYN.</summary>
+    public bool Midstream { get; init; }
+
+    /// <summary>TCP flags seen, as tcpdump letters (S, F, R, P, A, U, E, C).</summary>
+    public string? TcpFlags { get; init; }
+
+    public override void WriteBody(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("flow");
+        writer.WriteNumber("pkts_toserver", PacketsToServer);
+        writer.WriteNumber("pkts_toclient", PacketsToClient);
+        writer.WriteNumber("bytes_toserver", BytesToServer);
+        writer.WriteNumber("bytes_toclient", BytesToClient);
+        writer.WriteNumber("payload_bytes_toserver", PayloadBytesToServer);
+        writer.WriteNumber("payload_bytes_toclient", PayloadBytesToClient);
+        writer.WriteString("start", EveTime.Format(StartMicros));
+        writer.WriteString("end", EveTime.Format(EndMicros));
+        writer.WriteNumber("age", (EndMicros - StartMicros) / 1_000_000);
+        writer.WriteString("state", State);
+        writer.WriteString("reason", Reason);
+        if (Flow!.Protocol == 6)
+        {
+            writer.WriteBoolean("midstream", Midstream);
+            writer.WriteNumber("gap_bytes_toserver", GapBytesToServer);
+            writer.WriteNumber("gap_bytes_toclient", GapBytesToClient);
+            if (TcpFlags is not null)
+            {
+                writer.WriteString("tcp_flags", TcpFlags);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+}

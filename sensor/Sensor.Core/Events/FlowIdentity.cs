@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace Sensor.Core.Events;
+
+/// <summary>
+/// The envelope fields every event of one flow shares: id, 5-tuple with the client as <c>src</c>,
+/// Community ID and the application protocol once known. Built once per flow, when its first event is written.
+/// </summary>
+public sealed class FlowIdentity
+{
+    public FlowIdentity(long flowId, byte protocol, IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort, string communityId)
+    {
+        FlowId = flowId;
+        Protocol = protocol;
+        Source = source;
+        SourcePort = sourcePort;
+        Destination = destination;
+        DestinationPort = destinationPort;
+        CommunityId = communityId;
+    }
+
+    public long FlowId { get; }
+
+    /// <summary>IANA protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6...).</summary>
+    public byte Protocol { get; }
+
+    public IPAddress Source { get; }
+
+    public ushort SourcePort { get; }
+
+    public IPAddress Destination { get; }
+
+    public ushort DestinationPort { get; }
+
+    public string CommunityId { get; }
+
+    /// <summary><c>app_proto</c>: set by the first parser that recognises the flow.</summary>
+    public string? AppProto { get; set; }
+
+    /// <summary>Whether the protocol has ports (TCP, UDP, SCTP) so <c>src_port</c>/<c>dest_port</c> are written.</summary>
+    public bool HasPorts => Protocol is 6 or 17 or 132;
+
+    public string ProtocolName => ProtocolNames.Name(Protocol);
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Sensor.Core.Events;
+
+/// <summary>
+/// One NDJSON record of the event contract (events.md). The sink writes the common envelope;
+/// each event type writes its own object (<c>"flow": {...}</c>, <c>"anomaly": {...}</c>...).
+/// </summary>
+public abstract class SensorEvent
+{
+    protected SensorEvent(long timestampMicros, FlowIdentity? flow)
+    {
+        TimestampMicros = timestampMicros;
+        Flow = flow;
+    }
+
+    /// <summary>Packet time (pcap) or wall time (live/proxy), microseconds since the Unix epoch.</summary>
+    public long TimestampMicros { get; }
+
+    /// <summary>The flow this event belongs to, or null for run-wide events (stats, capture anomalies).</summary>
+    public FlowIdentity? Flow { get; }
+
+    /// <summary><c>event_type</c>: also the name of the object <see cref="WriteBody"/> writes.</summary>
+    public abstract string EventType { get; }
+
+    /// <summary>Writes the type's own property (name and object) into the already open envelope object.</summary>
+    public abstract void WriteBody(Utf8JsonWriter writer);
+}

@@ -1,0 +1,104 @@
+using System.Buffers;
+
+namespace Sensor.Decode.Defrag;
+
+/// <summary>One datagram's fragments, copied into a pooled buffer; first data wins on overlap (BSD-like policy).</summary>
+internal sealed class FragmentTracker
+{
+    private readonly List<(int Start, int End)> _covered = new(4);
+    private byte[] _buffer;
+
+    public FragmentTracker(int initialSize, long firstSeenMicros)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
+        FirstSeenMicros = firstSeenMicros;
+    }
+
+    public long FirstSeenMicros { get; }
+
+    /// <summary>Total payload length, known once the fragment without More Fragments arrived; -1 before.</summary>
+    public int TotalLength { get; private set; } = -1;
+
+    public int BufferSize => _buffer.Length;
+
+    public ReadOnlyMemory<byte> Payload => _buffer.AsMemory(0, TotalLength);
+
+    /// <summary>Adds a fragment. Returns the growth of the held buffer and reports whether an overlap carried different bytes.</summary>
+    public int Add(int offset, ReadOnlySpan<byte> data, bool last, out bool overlapDiffers)
+    {
+        overlapDiffers = false;
+        var end = offset + data.Length;
+        var grown = 0;
+        if (end > _buffer.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(end, _buffer.Length * 2));
+            _buffer.AsSpan().CopyTo(bigger);
+            grown = bigger.Length - _buffer.Length;
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+
+        if (last)
+        {
+            TotalLength = end;
+        }
+
+        // Copy only the parts not yet covered; compare the parts that are.
+        var cursor = offset;
+        foreach (var (start, stop) in _covered)
+        {
+            if (stop <= cursor || start >= end)
+            {
+                continue;
+            }
+
+            if (start > cursor)
+            {
+                data[(cursor - offset)..(start - offset)].CopyTo(_buffer.AsSpan(cursor));
+            }
+
+            var overlapStart = Math.Max(start, cursor);
+            var overlapEnd = Math.Min(stop, end);
+            if (!data[(overlapStart - offset)..(overlapEnd - offset)].SequenceEqual(_buffer.AsSpan(overlapStart, overlapEnd - overlapStart)))
+            {
+                overlapDiffers = true;
+            }
+
+            cursor = Math.Max(cursor, overlapEnd);
+        }
+
+        if (cursor < end)
+        {
+            data[(cursor - offset)..].CopyTo(_buffer.AsSpan(cursor));
+        }
+
+        Cover(offset, end);
+        return grown;
+    }
+
+    public bool IsComplete => TotalLength >= 0 && _covered.Count == 1 && _covered[0].Start == 0 && _covered[0].End >= TotalLength;
+
+    public void Release() => ArrayPool<byte>.Shared.Return(_buffer);
+
+    private void Cover(int start, int end)
+    {
+        var merged = (Start: start, End: end);
+        for (var i = _covered.Count - 1; i >= 0; i--)
+        {
+            var c = _covered[i];
+            if (c.End >= merged.Start && c.Start <= merged.End)
+            {
+                merged = (Math.Min(c.Start, merged.Start), Math.Max(c.End, merged.End));
+                _covered.RemoveAt(i);
+            }
+        }
+
+        var at = 0;
+        while (at < _covered.Count && _covered[at].Start < merged.Start)
+        {
+            at++;
+        }
+
+        _covered.Insert(at, merged);
+    }
+}

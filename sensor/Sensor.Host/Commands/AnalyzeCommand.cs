@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Sensor.Capture;
+using Sensor.Capture.Files;
+using Sensor.Core.Diagnostics;
+using Sensor.Engine;
+using Sensor.Host.Cli;
+using Sensor.Host.Configuration;
+using Sensor.Host.Reporting;
+using Sensor.Sinks;
+
+namespace Sensor.Host.Commands;
+
+/// <summary><c>sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE]</c>: offline analysis of capture files.</summary>
+internal static class AnalyzeCommand
+{
+    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet]";
+
+    private static readonly Dictionary<string, string> s_valueOptions = new(StringComparer.Ordinal)
+    {
+        ["-o"] = "output", ["--output"] = "output", ["--keylog"] = "keylog", ["--config"] = "config", ["-c"] = "config",
+    };
+
+    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q" };
+
+    /// <summary>Exit codes: 0 when at least one input was read, 1 when none could be, 2 for usage or config errors.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter error)
+    {
+        var line = CommandLine.Parse(args, s_valueOptions, s_flags, out var parseError);
+        if (line is null || line.Positional.Count == 0)
+        {
+            error.WriteLine($"sensor analyze: {parseError ?? "no capture file given"}");
+            error.WriteLine("usage: " + Usage);
+            return 2;
+        }
+
+        var config = Startup.LoadConfig(line.Value("config"), error);
+        if (config is null)
+        {
+            return 2;
+        }
+
+        var notes = new List<string>();
+        if (line.Value("keylog") is { } keylog)
+        {
+            var described = KeyLogCheck.Describe(keylog, out var keyError);
+            if (described is null)
+            {
+                error.WriteLine("sensor analyze: " + keyError);
+                return 2;
+            }
+
+            notes.Add(described);
+        }
+
+        var inputErrors = new List<string>();
+        var files = CaptureFile.Expand(line.Positional, inputErrors);
+        foreach (var message in inputErrors)
+        {
+            error.WriteLine("sensor analyze: " + message);
+        }
+
+        using var output = OutputTarget.Open(line.Value("output"), error);
+        if (output is null)
+        {
+            return 2;
+        }
+
+        using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModePcap));
+        var capture = new CaptureCounters();
+        var processor = new PacketProcessor(config.Engine, sink, capture);
+        var clock = Stopwatch.StartNew();
+        var progress = line.Flag("--quiet") || line.Flag("-q") ? null : ProgressBar.CreateIfUseful(error, files.Sum(SafeLength));
+        long bytesBefore = 0;
+        var secrets = 0;
+        foreach (var file in files)
+        {
+            using var source = CaptureFile.Open(file, out var openError);
+            if (source is null)
+            {
+                capture.FilesFailed++;
+                error.WriteLine("sensor analyze: " + openError);
+                continue;
+            }
+
+            Pump(source, processor, progress, bytesBefore);
+            capture.FilesRead++;
+            bytesBefore += SafeLength(file);
+            secrets += source.DecryptionSecrets.Count;
+        }
+
+        progress?.Clear();
+        if (secrets > 0)
+        {
+            notes.Add($"{secrets} pcapng Decryption Secrets Block(s) kept (payload decryption is not in this version)");
+        }
+
+        processor.Finish();
+        sink.Flush();
+        RunSummary.Write(error, processor.Counters, capture, clock.Elapsed, processor.NowMicros - processor.FirstMicros, notes);
+        if (capture.FilesRead == 0)
+        {
+            error.WriteLine("sensor analyze: no input could be read");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>Reads every frame of one source into the processor; source problems become anomalies.</summary>
+    internal static void Pump(IPacketSource source, PacketProcessor processor, ProgressBar? progress, long bytesBefore)
+    {
+        var counter = 0;
+        while (true)
+        {
+            var result = source.Read(out var frame, out var anomaly);
+            if (result == ReadResult.Packet)
+            {
+                processor.Process(frame.LinkType, frame.TimestampMicros, frame.Data);
+                if (frame.Data.Length < frame.OriginalLength)
+                {
+                    processor.ReportCaptureAnomaly(AnomalyKind.CaptureSnapLengthTruncated, source.Name);
+                }
+
+                if (progress is not null && (++counter & 0xFFF) == 0)
+                {
+                    progress.Update(bytesBefore + source.Position, processor.Counters.Packets, processor.Flows.Count);
+                }
+            }
+            else if (result == ReadResult.Anomaly)
+            {
+                processor.ReportCaptureAnomaly(anomaly, source.Name);
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private static long SafeLength(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Sensor.Decode.Defrag;
+using Sensor.Engine;
+using Sensor.Flows;
+using Sensor.Flows.Tcp;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Sensor.Host.Configuration;
+
+/// <summary>
+/// Reads the YAML config (<c>--config FILE</c>). Every key is known: an unknown or mistyped key is an
+/// error naming file, line, column and key, never silently ignored.
+/// </summary>
+internal static class ConfigLoader
+{
+    public static SensorConfig? Load(string path, List<ConfigError> errors)
+    {
+        YamlStream yaml;
+        try
+        {
+            yaml = [];
+            using var reader = new StreamReader(path);
+            yaml.Load(reader);
+        }
+        catch (IOException e)
+        {
+            errors.Add(new ConfigError(path, 0, 0, "(file)", $"cannot read ({e.GetType().Name})"));
+            return null;
+        }
+        catch (YamlException e)
+        {
+            errors.Add(new ConfigError(path, e.Start.Line, e.Start.Column, "(syntax)", e.Message));
+            return null;
+        }
+
+        var config = new SensorConfig();
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            return yaml.Documents.Count == 0 ? config : Fail(errors, path, yaml.Documents[0].RootNode, "(root)", "expected a mapping of sections");
+        }
+
+        var reader2 = new Reader(path, errors);
+        var flows = new FlowTableOptions();
+        var reassembly = new ReassemblyLimits();
+        var defrag = new DefragLimits();
+        var engine = new EngineOptions();
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var section = ((YamlScalarNode)keyNode).Value ?? "";
+            var map = value as YamlMappingNode;
+            if (map is null)
+            {
+                reader2.Error(value, section, "expected a mapping");
+                continue;
+            }
+
+            foreach (var (k, v) in map.Children)
+            {
+                var key = $"{section}.{((YamlScalarNode)k).Value}";
+                switch (key)
+                {
+                    case "sensor.name": config = config with { SensorName = reader2.String(v, key) ?? config.SensorName }; break;
+                    case "flow.memcap": flows = flows with { MemoryCap = reader2.Size(v, key, flows.MemoryCap) }; break;
+                    case "flow.tcp_timeout": flows = flows with { TcpIdleTimeoutMicros = reader2.Seconds(v, key, flows.TcpIdleTimeoutMicros) }; break;
+                    case "flow.udp_timeout": flows = flows with { UdpIdleTimeoutMicros = reader2.Seconds(v, key, flows.UdpIdleTimeoutMicros) }; break;
+                    case "flow.closed_timeout": flows = flows with { ClosedTimeoutMicros = reader2.Seconds(v, key, flows.ClosedTimeoutMicros) }; break;
+                    case "stream.memcap": reassembly = reassembly with { GlobalMemoryCap = reader2.Size(v, key, reassembly.GlobalMemoryCap) }; break;
+                    case "stream.max_buffered_bytes": reassembly = reassembly with { MaxBufferedBytesPerDirection = (int)reader2.Size(v, key, reassembly.MaxBufferedBytesPerDirection, int.MaxValue) }; break;
+                    case "stream.max_segments": reassembly = reassembly with { MaxSegmentsPerDirection = (int)reader2.Integer(v, key, reassembly.MaxSegmentsPerDirection, 1, 1_000_000) }; break;
+                    case "defrag.memcap": defrag = defrag with { MemoryCap = reader2.Size(v, key, defrag.MemoryCap) }; break;
+                    case "defrag.trackers": defrag = defrag with { MaxTrackers = (int)reader2.Integer(v, key, defrag.MaxTrackers, 1, 10_000_000) }; break;
+                    case "defrag.timeout": defrag = defrag with { TimeoutMicros = reader2.Seconds(v, key, defrag.TimeoutMicros) }; break;
+                    case "anomaly.max_events_per_kind": engine = engine with { MaxAnomalyEventsPerKind = (int)reader2.Integer(v, key, engine.MaxAnomalyEventsPerKind, 0, int.MaxValue) }; break;
+                    case "stats.interval": config = config with { StatsIntervalSeconds = (int)reader2.Integer(v, key, config.StatsIntervalSeconds, 1, 86_400) }; break;
+                    case "capture.queue_packets": config = config with { CaptureQueuePackets = (int)reader2.Integer(v, key, config.CaptureQueuePackets, 16, 16_777_216) }; break;
+                    case "capture.buffer_size": config = config with { CaptureBufferBytes = (int)reader2.Size(v, key, config.CaptureBufferBytes, int.MaxValue) }; break;
+                    default: reader2.Error(k, key, "unknown key"); break;
+                }
+            }
+        }
+
+        return errors.Count > 0 ? null : config with
+        {
+            Engine = engine with { Flows = flows with { Reassembly = reassembly }, Defrag = defrag },
+        };
+    }
+
+    private static SensorConfig? Fail(List<ConfigError> errors, string path, YamlNode node, string key, string message)
+    {
+        errors.Add(new ConfigError(path, node.Start.Line, node.Start.Column, key, message));
+        return null;
+    }
+
+    private sealed class Reader(string path, List<ConfigError> errors)
+    {
+        public void Error(YamlNode node, string key, string message) => errors.Add(new ConfigError(path, node.Start.Line, node.Start.Column, key, message));
+
+        public string? String(YamlNode node, string key)
+        {
+            if (node is YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                return text;
+            }
+
+            Error(node, key, "expected a non-empty string");
+            return null;
+        }
+
+        public long Integer(YamlNode node, string key, long fallback, long min, long max)
+        {
+            if (node is YamlScalarNode { Value: { } text } && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            Error(node, key, $"expected a whole number from {min} to {max}");
+            return fallback;
+        }
+
+        /// <summary>Seconds in config, microseconds inside.</summary>
+        public long Seconds(YamlNode node, string key, long fallbackMicros) => Integer(node, key, fallbackMicros / 1_000_000, 1, 86_400) * 1_000_000;
+
+        /// <summary>A byte size: a number with an optional kb/mb/gb suffix (Suricata's style: <c>128mb</c>).</summary>
+        public long Size(YamlNode node, string key, long fallback, long max = long.MaxValue)
+        {
+            if (node is YamlScalarNode { Value: { } raw })
+            {
+                var text = raw.Trim().ToLowerInvariant();
+                long unit = 1;
+                foreach (var (suffix, multiplier) in new[] { ("kb", 1024L), ("mb", 1024L * 1024), ("gb", 1024L * 1024 * 1024), ("b", 1L) })
+                {
+                    if (text.EndsWith(suffix, StringComparison.Ordinal))
+                    {
+                        unit = multiplier;
+                        text = text[..^suffix.Length].TrimEnd();
+                        break;
+                    }
+                }
+
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= max / unit)
+                {
+                    return value * unit;
+                }
+            }
+
+            Error(node, key, "expected a size such as 1048576, 512kb, 128mb or 1gb");
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Sensor.Engine;
+
+namespace Sensor.Host.Configuration;
+
+/// <summary>The effective configuration: engine caps plus what the host itself needs.</summary>
+internal sealed record SensorConfig
+{
+    public string SensorName { get; init; } = Environment.MachineName;
+
+    public EngineOptions Engine { get; init; } = new();
+
+    /// <summary>Seconds between <c>stats</c> events in live mode (Suricata's <c>stats.interval: 8</c>).</summary>
+    public int StatsIntervalSeconds { get; init; } = 8;
+
+    /// <summary>Live capture: frames the capture thread may queue for the worker before counting drops.</summary>
+    public int CaptureQueuePackets { get; init; } = 65536;
+
+    /// <summary>Live capture: libpcap kernel buffer (Suricata's pcap example uses 16 MiB).</summary>
+    public int CaptureBufferBytes { get; init; } = 16 * 1024 * 1024;
+}
