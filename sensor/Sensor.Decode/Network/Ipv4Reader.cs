@@ -50,6 +50,13 @@ internal static class Ipv4Reader
         }
 
         int totalLength = BinaryPrimitives.ReadUInt16BigEndian(ip[TotalLengthOffset..]);
+        if (totalLength == 0 && ip.Length >= headerLength)
+        {
+            // TCP segmentation offload: captures taken on the sending host show the not-yet-split segment
+            // with total length 0 (Wireshark: "assuming TSO"). The captured bytes are the packet.
+            totalLength = Math.Min(ip.Length, ushort.MaxValue);
+        }
+
         if (totalLength < headerLength)
         {
             packet.Anomaly = AnomalyKind.Ipv4BadTotalLength;

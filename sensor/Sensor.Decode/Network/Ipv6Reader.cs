@@ -35,6 +35,11 @@ internal static class Ipv6Reader
         }
 
         int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(ip[PayloadLengthOffset..]);
+        if (payloadLength == 0 && ip.Length > HeaderLength && ip[NextHeaderOffset] != IpProtocol.Ipv6NoNext)
+        {
+            // Segmentation offload on the capturing host (GSO), or a jumbogram: the captured bytes are the packet.
+            payloadLength = Math.Min(ip.Length - HeaderLength, ushort.MaxValue);
+        }
         if (HeaderLength + payloadLength > ip.Length)
         {
             // Payload length 0 with a Jumbo option is not supported on captured links (MTU < 64 KiB).
