@@ -21,15 +21,30 @@ public sealed class PacketProcessor
     private long _lastHousekeeping;
 
     public PacketProcessor(EngineOptions options, IEventSink sink, CaptureCounters? captureCounters = null, IStreamConsumerFactory? consumers = null)
+        : this(options, sink, captureCounters, consumers is null ? null : _ => consumers)
+    {
+    }
+
+    /// <summary>
+    /// A processor whose application layer is built from this worker's <see cref="StreamContext"/>
+    /// (its event sink, anomaly reporter and packet clock): the host passes e.g. <c>ctx => new AppLayerFactory(ctx)</c>.
+    /// </summary>
+    public PacketProcessor(EngineOptions options, IEventSink sink, CaptureCounters? captureCounters, Func<StreamContext, IStreamConsumerFactory>? appLayer)
     {
         _options = options;
         Counters = new SensorCounters();
         CaptureCounters = captureCounters ?? new CaptureCounters();
         _sink = new CountingEventSink(sink, Counters);
         Anomalies = new AnomalyReporter(_sink, Counters, options.MaxAnomalyEventsPerKind);
-        Flows = new FlowTable(options.Flows, _sink, Anomalies, Counters, consumers);
+        Context = new StreamContext(_sink, Anomalies, Clock);
+        Flows = new FlowTable(options.Flows, _sink, Anomalies, Counters, appLayer?.Invoke(Context));
         _defragmenter = new IpDefragmenter(options.Defrag);
     }
+
+    /// <summary>The time of the packet being processed, for stages that only see bytes.</summary>
+    public PacketClock Clock { get; } = new();
+
+    public StreamContext Context { get; }
 
     public SensorCounters Counters { get; }
 
@@ -50,6 +65,7 @@ public sealed class PacketProcessor
         var counters = Counters;
         counters.Packets++;
         counters.Bytes += frame.Length;
+        Clock.NowMicros = timestampMicros;
         if (FirstMicros == 0)
         {
             FirstMicros = timestampMicros;

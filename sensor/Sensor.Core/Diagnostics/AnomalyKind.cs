@@ -54,4 +54,11 @@ public enum AnomalyKind : byte
 
     // live capture hand-off queue was full
     CaptureQueueFull,
+
+    // TLS
+    TlsMalformedRecord,
+    TlsMalformedClientHello,
+    TlsMalformedServerHello,
+    TlsHandshakeTooLarge,
+    TlsMalformedCertificate,
 }

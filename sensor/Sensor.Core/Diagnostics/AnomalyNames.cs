@@ -3,7 +3,7 @@ namespace Sensor.Core.Diagnostics;
 /// <summary>The <c>anomaly.layer</c> and <c>anomaly.event</c> names of each <see cref="AnomalyKind"/>. Names are a contract.</summary>
 public static class AnomalyNames
 {
-    public const int Count = (int)AnomalyKind.CaptureQueueFull + 1;
+    public const int Count = (int)AnomalyKind.TlsMalformedCertificate + 1;
 
     private static readonly (string Layer, string Event)[] s_names = Build();
 
@@ -15,7 +15,7 @@ public static class AnomalyNames
     public static string Type(AnomalyKind kind) => Layer(kind) switch
     {
         "stream" or "flow" => "stream",
-        "app" => "applayer",
+        "app" or "tls" => "applayer",
         _ => "decode",
     };
 
@@ -56,6 +56,11 @@ public static class AnomalyNames
         n[(int)AnomalyKind.TcpSegmentsCap] = ("stream", "too_many_segments");
         n[(int)AnomalyKind.StreamConsumerFault] = ("app", "consumer_fault");
         n[(int)AnomalyKind.CaptureQueueFull] = ("capture", "queue_full");
+        n[(int)AnomalyKind.TlsMalformedRecord] = ("tls", "malformed_record");
+        n[(int)AnomalyKind.TlsMalformedClientHello] = ("tls", "malformed_client_hello");
+        n[(int)AnomalyKind.TlsMalformedServerHello] = ("tls", "malformed_server_hello");
+        n[(int)AnomalyKind.TlsHandshakeTooLarge] = ("tls", "handshake_too_large");
+        n[(int)AnomalyKind.TlsMalformedCertificate] = ("tls", "malformed_certificate");
         return n;
     }
 }

@@ -6,6 +6,7 @@ using Sensor.Core.Diagnostics;
 using Sensor.Engine;
 using Sensor.Host.Cli;
 using Sensor.Host.Reporting;
+using Sensor.Sessions.AppLayer;
 using Sensor.Sinks;
 
 namespace Sensor.Host.Commands;
@@ -70,7 +71,7 @@ internal static class CaptureCommand
         }
 
         using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModeLive));
-        var processor = new PacketProcessor(config.Engine, sink, capture);
+        var processor = new PacketProcessor(config.Engine, sink, capture, context => new AppLayerFactory(context));
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+
+namespace Sensor.Protocols.Tls.Fingerprints;
+
+/// <summary>Builds an ASCII string in a caller-owned buffer (fingerprint inputs), noting overflow instead of throwing.</summary>
+internal ref struct AsciiBuilder
+{
+    private readonly Span<byte> _buffer;
+
+    public AsciiBuilder(Span<byte> buffer)
+    {
+        _buffer = buffer;
+        Length = 0;
+        Overflow = false;
+    }
+
+    public int Length { get; private set; }
+
+    public bool Overflow { get; private set; }
+
+    public readonly ReadOnlySpan<byte> Written => _buffer[..Length];
+
+    public void Append(char c)
+    {
+        if (Length >= _buffer.Length)
+        {
+            Overflow = true;
+            return;
+        }
+
+        _buffer[Length++] = (byte)c;
+    }
+
+    public void AppendDecimal(uint value)
+    {
+        if (!value.TryFormat(_buffer[Length..], out var written, default, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            Overflow = true;
+            return;
+        }
+
+        Length += written;
+    }
+
+    /// <summary>Four lower-case hex digits, as JA4 writes cipher and extension values.</summary>
+    public void AppendHex4(ushort value)
+    {
+        if (Length + 4 > _buffer.Length)
+        {
+            Overflow = true;
+            return;
+        }
+
+        HexDigits.Write(value, _buffer.Slice(Length, 4));
+        Length += 4;
+    }
+
+    /// <summary>First 12 hex characters of SHA-256 of the written text (JA4's truncated hash).</summary>
+    public readonly void Sha256Prefix12(Span<char> destination)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Written, digest);
+        HexDigits.Write(digest[..6], destination[..12]);
+    }
+
+    /// <summary>MD5 of the written text as 32 hex characters (JA3).</summary>
+    public readonly void Md5Hex(Span<char> destination)
+    {
+        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
+#pragma warning disable CA5351 // JA3 is defined over MD5; it is an identifier, not a security control.
+        MD5.HashData(Written, digest);
+#pragma warning restore CA5351
+        HexDigits.Write(digest, destination[..32]);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Sensor.Core.Parsing;
+
+namespace Sensor.Protocols.Tls;
+
+/// <summary>
+/// One direction of a TLS stream up to the end of the clear handshake: records are collected across TCP
+/// segments, handshake fragments across records, and each whole handshake message goes to the handler.
+/// A ClientHello spanning several records and segments (post-quantum key shares) is the normal case.
+/// Buffers are pooled and returned when the handshake part ends.
+/// </summary>
+public sealed class TlsHandshakeReassembler
+{
+    // Handshake message: HandshakeType msg_type(1); uint24 length; body
+    private const int HandshakeHeaderLength = 4;
+
+    private readonly int _maxMessage;
+    private byte[]? _record;
+    private int _recordFill;
+    private int _recordNeed;
+    private byte[]? _handshake;
+    private int _handshakeFill;
+
+    public TlsHandshakeReassembler(int maxMessage = TlsConstants.MaxHandshakeMessage)
+    {
+        _maxMessage = maxMessage;
+    }
+
+    public TlsStreamStatus Status { get; private set; } = TlsStreamStatus.NeedMoreData;
+
+    /// <summary>The record-layer version of the first record, for JA3-style reporting of very old clients.</summary>
+    public ushort FirstRecordVersion { get; private set; }
+
+    public TlsStreamStatus Feed(ReadOnlySequence<byte> data, ITlsHandshakeHandler handler)
+    {
+        foreach (var segment in data)
+        {
+            var span = segment.Span;
+            while (Status == TlsStreamStatus.NeedMoreData && !span.IsEmpty)
+            {
+                span = span[FeedRecordBytes(span, handler)..];
+            }
+        }
+
+        return Status;
+    }
+
+    private int FeedRecordBytes(ReadOnlySpan<byte> input, ITlsHandshakeHandler handler)
+    {
+        _record ??= ArrayPool<byte>.Shared.Rent(TlsRecordReader.HeaderLength + TlsConstants.MaxRecordFragment);
+        var used = 0;
+        if (_recordFill < TlsRecordReader.HeaderLength)
+        {
+            used = Math.Min(TlsRecordReader.HeaderLength - _recordFill, input.Length);
+            input[..used].CopyTo(_record.AsSpan(_recordFill));
+            _recordFill += used;
+            if (_recordFill < TlsRecordReader.HeaderLength)
+            {
+                return used;
+            }
+
+            var header = TlsRecordReader.TryRead(_record.AsSpan(0, TlsRecordReader.HeaderLength), out _, out var version);
+            if (header.Status == ParseStatus.Invalid)
+            {
+                return Stop(TlsStreamStatus.Invalid, used);
+            }
+
+            if (FirstRecordVersion == 0)
+            {
+                FirstRecordVersion = version;
+            }
+
+            _recordNeed = header.Status == ParseStatus.Done ? header.Consumed : TlsRecordReader.HeaderLength + header.Needed;
+        }
+
+        var more = Math.Min(_recordNeed - _recordFill, input.Length - used);
+        input.Slice(used, more).CopyTo(_record.AsSpan(_recordFill));
+        _recordFill += more;
+        used += more;
+        if (_recordFill < _recordNeed)
+        {
+            return used;
+        }
+
+        var contentType = _record[0];
+        var fragment = _record.AsSpan(TlsRecordReader.HeaderLength, _recordNeed - TlsRecordReader.HeaderLength);
+        _recordFill = 0;
+        return contentType == TlsConstants.ContentHandshake
+            ? AppendHandshake(fragment, handler, used)
+            : Stop(TlsStreamStatus.Done, used); // ChangeCipherSpec, alert or application data: the clear part is over
+    }
+
+    private int AppendHandshake(ReadOnlySpan<byte> fragment, ITlsHandshakeHandler handler, int used)
+    {
+        if (_handshakeFill + fragment.Length > _maxMessage + HandshakeHeaderLength)
+        {
+            return Stop(TlsStreamStatus.TooLarge, used);
+        }
+
+        _handshake ??= ArrayPool<byte>.Shared.Rent(Math.Max(4096, fragment.Length));
+        if (_handshakeFill + fragment.Length > _handshake.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_maxMessage + HandshakeHeaderLength, Math.Max(_handshake.Length * 2, _handshakeFill + fragment.Length)));
+            _handshake.AsSpan(0, _handshakeFill).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_handshake);
+            _handshake = bigger;
+        }
+
+        fragment.CopyTo(_handshake.AsSpan(_handshakeFill));
+        _handshakeFill += fragment.Length;
+
+        var consumed = 0;
+        while (_handshakeFill - consumed >= HandshakeHeaderLength)
+        {
+            var message = _handshake.AsSpan(consumed, _handshakeFill - consumed);
+            var length = (message[1] << 16) | BinaryPrimitives.ReadUInt16BigEndian(message[2..]);
+            if (length > _maxMessage)
+            {
+                return Stop(TlsStreamStatus.TooLarge, used);
+            }
+
+            if (message.Length < HandshakeHeaderLength + length)
+            {
+                break;
+            }
+
+            consumed += HandshakeHeaderLength + length;
+            if (!handler.OnHandshakeMessage(message[0], message.Slice(HandshakeHeaderLength, length)))
+            {
+                return Stop(TlsStreamStatus.Done, used);
+            }
+        }
+
+        if (consumed > 0)
+        {
+            _handshake.AsSpan(consumed, _handshakeFill - consumed).CopyTo(_handshake);
+            _handshakeFill -= consumed;
+        }
+
+        return used;
+    }
+
+    private int Stop(TlsStreamStatus status, int used)
+    {
+        Status = status;
+        Release();
+        return used;
+    }
+
+    /// <summary>Stops parsing this direction (a gap made the rest untrustworthy) and returns the buffers.</summary>
+    public void Abandon()
+    {
+        if (Status == TlsStreamStatus.NeedMoreData)
+        {
+            Status = TlsStreamStatus.Done;
+        }
+
+        Release();
+    }
+
+    /// <summary>Returns the pooled buffers (the direction ended or is no longer parsed).</summary>
+    public void Release()
+    {
+        if (_record is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_record);
+            _record = null;
+        }
+
+        if (_handshake is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_handshake);
+            _handshake = null;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Sensor.Core.Events;
+
+namespace Sensor.Sessions.Tls;
+
+/// <summary><c>tls</c>: one per handshake (events.md; Suricata's tls record plus JA4 and ECH).</summary>
+public sealed class TlsEvent : SensorEvent
+{
+    public TlsEvent(long timestampMicros, FlowIdentity flow)
+        : base(timestampMicros, flow)
+    {
+    }
+
+    public override string EventType => "tls";
+
+    public string? Sni { get; init; }
+
+    /// <summary>"TLS 1.3", "TLS 1.2"... as Suricata writes it: the negotiated version, else the highest offered.</summary>
+    public string? Version { get; init; }
+
+    public IReadOnlyList<string> ClientAlpns { get; init; } = [];
+
+    public string? ServerAlpn { get; init; }
+
+    public IReadOnlyList<string> OfferedVersions { get; init; } = [];
+
+    public string? Ja3Hash { get; init; }
+
+    public string? Ja3String { get; init; }
+
+    public string? Ja3sHash { get; init; }
+
+    public string? Ja3sString { get; init; }
+
+    public string? Ja4 { get; init; }
+
+    public string? CipherSuite { get; init; }
+
+    public string? Subject { get; init; }
+
+    public string? Issuer { get; init; }
+
+    public IReadOnlyList<string> SubjectAltNames { get; init; } = [];
+
+    public bool? SniMatchesCertificate { get; init; }
+
+    public bool Ech { get; init; }
+
+    public bool Decrypted { get; init; }
+
+    public override void WriteBody(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("tls");
+        WriteOptional(writer, "sni", Sni);
+        WriteOptional(writer, "version", Version);
+        WriteList(writer, "alpn", ClientAlpns);
+        WriteList(writer, "client_alpns", ClientAlpns);
+        if (ServerAlpn is not null)
+        {
+            WriteList(writer, "server_alpns", [ServerAlpn]);
+        }
+
+        WriteList(writer, "offered_versions", OfferedVersions);
+        WriteOptional(writer, "cipher_suite", CipherSuite);
+        WriteHashPair(writer, "ja3", Ja3Hash, Ja3String);
+        WriteHashPair(writer, "ja3s", Ja3sHash, Ja3sString);
+        WriteOptional(writer, "ja4", Ja4);
+        WriteOptional(writer, "subject", Subject);
+        WriteOptional(writer, "issuerdn", Issuer);
+        if (SubjectAltNames.Count > 0)
+        {
+            WriteList(writer, "subjectaltname", SubjectAltNames);
+        }
+
+        if (SniMatchesCertificate is { } matches)
+        {
+            writer.WriteBoolean("sni_matches_cert", matches);
+        }
+
+        writer.WriteBoolean("ech", Ech);
+        writer.WriteBoolean("decrypted", Decrypted);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteList(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteHashPair(Utf8JsonWriter writer, string name, string? hash, string? text)
+    {
+        if (hash is null)
+        {
+            return;
+        }
+
+        writer.WriteStartObject(name);
+        writer.WriteString("hash", hash);
+        writer.WriteString("string", text);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using Sensor.Core.Diagnostics;
+using Sensor.Core.Events;
+using Sensor.Core.Parsing;
+using Sensor.Core.Streams;
+using Sensor.Protocols.Tls;
+
+namespace Sensor.Sessions.Tls;
+
+/// <summary>
+/// A TLS connection seen from outside: the clear part of the handshake in each direction, turned into one
+/// <c>tls</c> event (SNI, ALPN, versions, JA3/JA3S, JA4, TLS 1.2 certificate, ECH). After the handshake
+/// the encrypted bytes are ignored here; decryption is a separate stage.
+/// </summary>
+internal sealed class TlsSession : IStreamConsumer
+{
+    private readonly FlowIdentity _flow;
+    private readonly StreamContext _context;
+    private readonly TlsHandshakeReassembler _client = new();
+    private readonly TlsHandshakeReassembler _server = new();
+    private readonly ClientSide _clientSide;
+    private readonly ServerSide _serverSide;
+    private bool _emitted;
+
+    public TlsSession(FlowIdentity flow, StreamContext context)
+    {
+        _flow = flow;
+        _context = context;
+        _clientSide = new ClientSide(this);
+        _serverSide = new ServerSide(this);
+        flow.AppProto ??= "tls";
+    }
+
+    public void OnData(Direction direction, ReadOnlySequence<byte> data)
+    {
+        if (_emitted)
+        {
+            return;
+        }
+
+        var side = direction == Direction.ToServer ? _client : _server;
+        if (side.Status != TlsStreamStatus.NeedMoreData)
+        {
+            return;
+        }
+
+        var status = side.Feed(data, direction == Direction.ToServer ? _clientSide : _serverSide);
+        if (status is TlsStreamStatus.Invalid or TlsStreamStatus.TooLarge)
+        {
+            Report(status == TlsStreamStatus.Invalid ? AnomalyKind.TlsMalformedRecord : AnomalyKind.TlsHandshakeTooLarge);
+        }
+
+        if (direction == Direction.ToClient && status != TlsStreamStatus.NeedMoreData && _clientSide.Hello is not null)
+        {
+            Emit();
+        }
+    }
+
+    public void OnGap(Direction direction, long missingBytes)
+    {
+        // A gap inside the handshake leaves nothing trustworthy to parse in that direction.
+        (direction == Direction.ToServer ? _client : _server).Abandon();
+    }
+
+    public void OnEnd(Direction direction, EndReason reason)
+    {
+        if (!_emitted && (_clientSide.Hello is not null || _serverSide.Hello is not null))
+        {
+            Emit();
+        }
+
+        _client.Release();
+        _server.Release();
+    }
+
+    private void Report(AnomalyKind kind) => _context.Anomalies.Report(kind, _context.Clock.NowMicros, _flow);
+
+    private void Emit()
+    {
+        _emitted = true;
+        var c = _clientSide.Hello;
+        var s = _serverSide.Hello;
+        var version = s?.Version ?? c?.HighestVersion;
+        var sni = c?.Sni;
+        var certificate = _serverSide.Certificate;
+        _context.Events.Write(new TlsEvent(_context.Clock.NowMicros, _flow)
+        {
+            Sni = sni,
+            Version = version is { } v ? TlsHandshakeSummary.VersionName(v) : null,
+            ClientAlpns = c?.Alpns ?? [],
+            ServerAlpn = s?.Alpn,
+            OfferedVersions = c?.OfferedVersions ?? [],
+            Ja3Hash = c?.Ja3Hash,
+            Ja3String = c?.Ja3String,
+            Ja4 = c?.Ja4,
+            Ja3sHash = s?.Ja3sHash,
+            Ja3sString = s?.Ja3sString,
+            CipherSuite = s is null ? null : TlsHandshakeSummary.Hex4(s.CipherSuite),
+            Subject = certificate?.Subject,
+            Issuer = certificate?.Issuer,
+            SubjectAltNames = certificate?.DnsNames ?? [],
+            SniMatchesCertificate = certificate is not null && sni is not null ? certificate.Matches(sni) : null,
+            Ech = c?.Ech ?? false,
+        });
+    }
+
+    /// <summary>What the ClientHello said, as strings for the event.</summary>
+    internal sealed record ClientHelloSummary(string? Sni, List<string> Alpns, List<string> OfferedVersions, ushort HighestVersion, string Ja4, string? Ja3Hash, string? Ja3String, bool Ech);
+
+    internal sealed record ServerHelloSummary(ushort Version, ushort CipherSuite, string? Alpn, string? Ja3sHash, string? Ja3sString);
+
+    private sealed class ClientSide(TlsSession session) : ITlsHandshakeHandler
+    {
+        public ClientHelloSummary? Hello { get; private set; }
+
+        public bool OnHandshakeMessage(byte type, ReadOnlySpan<byte> body)
+        {
+            if (type != TlsConstants.ClientHello)
+            {
+                return false; // anything else from the client in the clear means the hello is behind us
+            }
+
+            var info = default(ClientHelloInfo);
+            if (ClientHelloReader.Read(body, ref info) != ParseStatus.Done)
+            {
+                session.Report(AnomalyKind.TlsMalformedClientHello);
+                return false;
+            }
+
+            var (ja3Hash, ja3Text) = TlsHandshakeSummary.Ja3Of(body, info);
+            Hello = new ClientHelloSummary(
+                TlsHandshakeSummary.ServerName(body, info),
+                info.HasAlpn ? TlsHandshakeSummary.AlpnList(body[info.Alpn]) : [],
+                TlsHandshakeSummary.OfferedVersions(body, info),
+                TlsHandshakeSummary.HighestOffered(body, info),
+                TlsHandshakeSummary.Ja4Of(body, info, 't'),
+                ja3Hash,
+                ja3Text,
+                info.HasEncryptedClientHello);
+            return false; // one ClientHello is all we need from this side
+        }
+    }
+
+    private sealed class ServerSide(TlsSession session) : ITlsHandshakeHandler
+    {
+        public ServerHelloSummary? Hello { get; private set; }
+
+        public TlsCertificateSummary? Certificate { get; private set; }
+
+        public bool OnHandshakeMessage(byte type, ReadOnlySpan<byte> body)
+        {
+            if (type == TlsConstants.ServerHello && Hello is null)
+            {
+                var info = default(ServerHelloInfo);
+                if (ServerHelloReader.Read(body, ref info) != ParseStatus.Done)
+                {
+                    session.Report(AnomalyKind.TlsMalformedServerHello);
+                    return false;
+                }
+
+                var (hash, text) = TlsHandshakeSummary.Ja3sOf(body, info);
+                var alpn = info.HasAlpn ? TlsHandshakeSummary.AlpnList([(byte)body[info.Alpn].Length, .. body[info.Alpn]]) : [];
+                Hello = new ServerHelloSummary(info.NegotiatedVersion, info.CipherSuite, alpn.Count > 0 ? alpn[0] : null, hash, text);
+
+                // TLS 1.3 encrypts everything after the ServerHello; a HelloRetryRequest is followed by a second hello.
+                return info.IsHelloRetryRequest || info.NegotiatedVersion < 0x0304;
+            }
+
+            if (type == TlsConstants.Certificate)
+            {
+                Certificate = TlsCertificateSummary.Read(body, out var malformed);
+                if (malformed)
+                {
+                    session.Report(AnomalyKind.TlsMalformedCertificate);
+                }
+
+                return false;
+            }
+
+            return Hello is null || type != 14; // ServerHelloDone (14) ends the server's clear flight
+        }
+    }
+}
