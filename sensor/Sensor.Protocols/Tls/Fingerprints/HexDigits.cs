@@ -21,6 +21,4 @@ internal static class HexDigits
             destination[(2 * i) + 1] = (char)Digits[bytes[i] & 0xF];
         }
     }
-
-    public static char Nibble(int value) => (char)Digits[value & 0xF];
 }

@@ -144,21 +144,15 @@ public static class Ja4
             return;
         }
 
+        // Non-alphanumeric first/last bytes become '9'. The spec text (JA4-spec.md) now describes a hex
+        // rule, but FoxIO's Rust, Python and Wireshark implementations, and so the fingerprints in the
+        // field and in ja4db, all print '9' (conformance/ja4 tls-non-ascii-alpn: 0xba 0xad -> "99").
         var first = list.Slice(1, list[0]);
-        var a = first[0];
-        var b = first[^1];
-        if (char.IsAsciiLetterOrDigit((char)a) && char.IsAsciiLetterOrDigit((char)b))
-        {
-            destination[0] = (char)a;
-            destination[1] = (char)b;
-        }
-        else
-        {
-            // Not alphanumeric: first and last characters of the hex of the whole value.
-            destination[0] = HexDigits.Nibble(a >> 4);
-            destination[1] = HexDigits.Nibble(b);
-        }
+        destination[0] = AlpnChar(first[0]);
+        destination[1] = AlpnChar(first[^1]);
     }
+
+    private static char AlpnChar(byte value) => char.IsAsciiLetterOrDigit((char)value) ? (char)value : '9';
 
     private static void WriteSortedHash(ReadOnlySpan<byte> ciphers, Span<char> destination)
     {
