@@ -68,6 +68,9 @@ public sealed class Flow : IStreamObserver
 
     internal IStreamConsumer Consumer { get; set; } = NullStreamConsumer.Instance;
 
+    /// <summary>UDP flows: who wants the datagrams, if anyone.</summary>
+    internal IDatagramConsumer? Datagrams { get; set; }
+
     internal TcpStreamReassembler? ToServer { get; set; }
 
     internal TcpStreamReassembler? ToClient { get; set; }

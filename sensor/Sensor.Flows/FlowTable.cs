@@ -82,8 +82,15 @@ public sealed class FlowTable
         if (packet.IsTcp)
         {
             OnTcpSegment(flow, direction, packet, buffer);
+            return;
         }
-        else if (flow.State == FlowState.New && flow.PacketsToServer > 0 && flow.PacketsToClient > 0)
+
+        if (flow.Datagrams is { } datagrams)
+        {
+            Deliver(flow, datagrams, direction, buffer.Span.Slice(packet.PayloadOffset, packet.PayloadLength));
+        }
+
+        if (flow.State == FlowState.New && flow.PacketsToServer > 0 && flow.PacketsToClient > 0)
         {
             flow.State = FlowState.Established;
         }
@@ -105,6 +112,22 @@ public sealed class FlowTable
         foreach (var flow in open)
         {
             End(flow, EndReason.EndOfInput, Math.Max(nowMicros, flow.LastMicros));
+        }
+    }
+
+    /// <summary>Hands a datagram to its consumer; a consumer that throws is quarantined like a stream consumer.</summary>
+    private static void Deliver(Flow flow, IDatagramConsumer datagrams, Direction direction, ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            datagrams.OnDatagram(direction, payload);
+        }
+#pragma warning disable CA1031 // The boundary where any consumer bug is contained.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            flow.Datagrams = null;
+            flow.ReportConsumerFault();
         }
     }
 
@@ -139,6 +162,10 @@ public sealed class FlowTable
                 flow.Midstream = true;
                 _counters.TcpMidstreamPickups++;
             }
+        }
+        else if (packet.Protocol == IpProtocol.Udp && _consumers is not null)
+        {
+            flow.Datagrams = _consumers.CreateDatagramConsumer(flow.Identity);
         }
 
         return flow;
@@ -265,6 +292,21 @@ public sealed class FlowTable
             flow.ToClient!.Finish(reason, flow.Consumer, flow);
             flow.ToServer.Release();
             flow.ToClient.Release();
+        }
+
+        if (flow.Datagrams is { } datagrams)
+        {
+            flow.Datagrams = null;
+            try
+            {
+                datagrams.OnEnd(reason);
+            }
+#pragma warning disable CA1031 // The boundary where any consumer bug is contained.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                flow.ReportConsumerFault();
+            }
         }
 
         _flows.Remove(flow.Key);

@@ -61,4 +61,9 @@ public enum AnomalyKind : byte
     TlsMalformedServerHello,
     TlsHandshakeTooLarge,
     TlsMalformedCertificate,
+
+    // DNS
+    DnsMalformed,
+    DnsNameTooLong,
+    DnsPointerLoop,
 }

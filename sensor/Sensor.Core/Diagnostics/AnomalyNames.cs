@@ -3,7 +3,7 @@ namespace Sensor.Core.Diagnostics;
 /// <summary>The <c>anomaly.layer</c> and <c>anomaly.event</c> names of each <see cref="AnomalyKind"/>. Names are a contract.</summary>
 public static class AnomalyNames
 {
-    public const int Count = (int)AnomalyKind.TlsMalformedCertificate + 1;
+    public const int Count = (int)AnomalyKind.DnsPointerLoop + 1;
 
     private static readonly (string Layer, string Event)[] s_names = Build();
 
@@ -15,7 +15,7 @@ public static class AnomalyNames
     public static string Type(AnomalyKind kind) => Layer(kind) switch
     {
         "stream" or "flow" => "stream",
-        "app" or "tls" => "applayer",
+        "app" or "tls" or "dns" => "applayer",
         _ => "decode",
     };
 
@@ -61,6 +61,9 @@ public static class AnomalyNames
         n[(int)AnomalyKind.TlsMalformedServerHello] = ("tls", "malformed_server_hello");
         n[(int)AnomalyKind.TlsHandshakeTooLarge] = ("tls", "handshake_too_large");
         n[(int)AnomalyKind.TlsMalformedCertificate] = ("tls", "malformed_certificate");
+        n[(int)AnomalyKind.DnsMalformed] = ("dns", "malformed");
+        n[(int)AnomalyKind.DnsNameTooLong] = ("dns", "name_too_long");
+        n[(int)AnomalyKind.DnsPointerLoop] = ("dns", "pointer_loop");
         return n;
     }
 }

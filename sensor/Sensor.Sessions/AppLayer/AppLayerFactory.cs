@@ -1,11 +1,17 @@
 using Sensor.Core.Events;
 using Sensor.Core.Streams;
+using Sensor.Sessions.Dns;
 
 namespace Sensor.Sessions.AppLayer;
 
-/// <summary>Gives each TCP flow a probing consumer that picks the session type from the first client bytes.</summary>
+/// <summary>
+/// Gives each flow its application-layer consumer: TCP flows a probing consumer that picks the session
+/// type from the first client bytes; UDP flows on port 53 a DNS session.
+/// </summary>
 public sealed class AppLayerFactory : IStreamConsumerFactory
 {
+    private const ushort DnsPort = 53;
+
     private readonly StreamContext _context;
 
     public AppLayerFactory(StreamContext context)
@@ -13,5 +19,11 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
         _context = context;
     }
 
+    /// <summary>Names from DNS answers, by address (shared by all flows of this worker).</summary>
+    public DnsNameCache Names { get; } = new();
+
     public IStreamConsumer? CreateConsumer(FlowIdentity flow) => new ProbingConsumer(flow, _context);
+
+    public IDatagramConsumer? CreateDatagramConsumer(FlowIdentity flow) =>
+        flow.DestinationPort == DnsPort || flow.SourcePort == DnsPort ? new DnsSession(flow, _context, Names) : null;
 }

@@ -1,0 +1,268 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Sensor.Protocols.Dns;
+
+/// <summary>Reads a DNS message (RFC 1035 §4.1): header, questions and answer records. Never throws on wire data.</summary>
+public static class DnsMessageReader
+{
+    //                                 1  1  1  1  1  1
+    //   0  1  2  3  4  5  6  7  8  9  0  1  2  3  4  5
+    // |                      ID                       |
+    // |QR|   Opcode  |AA|TC|RD|RA|   Z    |   RCODE   |
+    // |                    QDCOUNT                    |
+    // |                    ANCOUNT                    |
+    // |                    NSCOUNT                    |
+    // |                    ARCOUNT                    |
+    public const int HeaderLength = 12;
+
+    /// <summary>Bytes of unknown RDATA shown as hex in events; the rest is cut.</summary>
+    private const int MaxHexRdata = 64;
+
+    public static DnsStatus Read(ReadOnlySpan<byte> message, out DnsMessage? result)
+    {
+        result = null;
+        if (message.Length < HeaderLength)
+        {
+            return DnsStatus.Truncated;
+        }
+
+        var flags = BinaryPrimitives.ReadUInt16BigEndian(message[2..]);
+        var questions = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
+        var answers = BinaryPrimitives.ReadUInt16BigEndian(message[6..]);
+        var dns = new DnsMessage
+        {
+            Id = BinaryPrimitives.ReadUInt16BigEndian(message),
+            IsResponse = (flags & 0x8000) != 0,
+            Opcode = (flags >> 11) & 0xF,
+            Authoritative = (flags & 0x0400) != 0,
+            Truncated = (flags & 0x0200) != 0,
+            RecursionDesired = (flags & 0x0100) != 0,
+            RecursionAvailable = (flags & 0x0080) != 0,
+            Rcode = flags & 0xF,
+            AuthorityCount = BinaryPrimitives.ReadUInt16BigEndian(message[8..]),
+            AdditionalCount = BinaryPrimitives.ReadUInt16BigEndian(message[10..]),
+        };
+        result = dns;
+
+        var at = HeaderLength;
+        var name = new StringBuilder(64);
+        for (var i = 0; i < questions; i++)
+        {
+            name.Clear();
+            var status = DnsNameReader.Read(message, at, name, out at);
+            if (status != DnsStatus.Ok)
+            {
+                return status;
+            }
+
+            if (at + 4 > message.Length)
+            {
+                return DnsStatus.Truncated;
+            }
+
+            if (dns.Questions.Count < DnsLimits.MaxRecordsPerSection)
+            {
+                dns.Questions.Add(new DnsQuestion(name.ToString(), BinaryPrimitives.ReadUInt16BigEndian(message[at..]), BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..])));
+            }
+
+            at += 4;
+        }
+
+        for (var i = 0; i < answers; i++)
+        {
+            name.Clear();
+            var status = DnsNameReader.Read(message, at, name, out at);
+            if (status != DnsStatus.Ok)
+            {
+                return status;
+            }
+
+            // TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA
+            if (at + 10 > message.Length)
+            {
+                return DnsStatus.Truncated;
+            }
+
+            var type = BinaryPrimitives.ReadUInt16BigEndian(message[at..]);
+            var klass = BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..]);
+            var ttl = BinaryPrimitives.ReadUInt32BigEndian(message[(at + 4)..]);
+            int length = BinaryPrimitives.ReadUInt16BigEndian(message[(at + 8)..]);
+            var rdata = at + 10;
+            if (rdata + length > message.Length)
+            {
+                return DnsStatus.Truncated;
+            }
+
+            if (dns.Answers.Count < DnsLimits.MaxRecordsPerSection)
+            {
+                var (text, address, rdataStatus) = FormatRdata(message, rdata, length, type);
+                if (rdataStatus != DnsStatus.Ok)
+                {
+                    return rdataStatus;
+                }
+
+                dns.Answers.Add(new DnsRecord(name.ToString(), type, klass, ttl, text) { Address = address });
+            }
+
+            at = rdata + length;
+        }
+
+        return DnsStatus.Ok;
+    }
+
+    private static (string Text, byte[] Address, DnsStatus Status) FormatRdata(ReadOnlySpan<byte> message, int offset, int length, ushort type)
+    {
+        var rdata = message.Slice(offset, length);
+        switch (type)
+        {
+            case DnsRecordTypes.A when length == 4:
+            case DnsRecordTypes.Aaaa when length == 16:
+                var bytes = rdata.ToArray();
+                return (new IPAddress(bytes).ToString(), bytes, DnsStatus.Ok);
+
+            case DnsRecordTypes.Cname:
+            case DnsRecordTypes.Ns:
+            case DnsRecordTypes.Ptr:
+            case DnsRecordTypes.Dname:
+                return NameAt(message, offset);
+
+            case DnsRecordTypes.Mx when length > 2:
+            {
+                var (exchange, _, status) = NameAt(message, offset + 2);
+                return (string.Create(CultureInfo.InvariantCulture, $"{BinaryPrimitives.ReadUInt16BigEndian(rdata)} {exchange}"), [], status);
+            }
+
+            case DnsRecordTypes.Txt:
+                return (TxtStrings(rdata), [], DnsStatus.Ok);
+
+            case DnsRecordTypes.Https:
+            case DnsRecordTypes.Svcb:
+                return SvcbText(message, offset, length);
+
+            default:
+                return (Convert.ToHexStringLower(rdata[..Math.Min(length, MaxHexRdata)]), [], DnsStatus.Ok);
+        }
+    }
+
+    private static (string, byte[], DnsStatus) NameAt(ReadOnlySpan<byte> message, int offset)
+    {
+        var text = new StringBuilder(64);
+        var status = DnsNameReader.Read(message, offset, text, out _);
+        return (text.ToString(), [], status);
+    }
+
+    private static string TxtStrings(ReadOnlySpan<byte> rdata)
+    {
+        // One or more <character-string>: length(1) text.
+        var text = new StringBuilder();
+        for (var at = 0; at < rdata.Length;)
+        {
+            var length = Math.Min(rdata[at], rdata.Length - at - 1);
+            foreach (var b in rdata.Slice(at + 1, length))
+            {
+                text.Append(b is >= 0x20 and < 0x7F ? (char)b : '?');
+            }
+
+            at += 1 + length;
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>RFC 9460 presentation form: "priority target key=value ..." with alpn, port and address hints decoded.</summary>
+    private static (string, byte[], DnsStatus) SvcbText(ReadOnlySpan<byte> message, int offset, int length)
+    {
+        if (length < 3)
+        {
+            return ("", [], DnsStatus.Truncated);
+        }
+
+        var end = offset + length;
+        var text = new StringBuilder();
+        text.Append(BinaryPrimitives.ReadUInt16BigEndian(message[offset..])).Append(' ');
+        var target = new StringBuilder();
+        var status = DnsNameReader.Read(message[..end], offset + 2, target, out var at);
+        if (status != DnsStatus.Ok)
+        {
+            return ("", [], status);
+        }
+
+        text.Append(target.Length == 0 ? "." : target.ToString());
+        while (at + 4 <= end)
+        {
+            var key = BinaryPrimitives.ReadUInt16BigEndian(message[at..]);
+            int valueLength = BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..]);
+            if (at + 4 + valueLength > end)
+            {
+                return ("", [], DnsStatus.Truncated);
+            }
+
+            var value = message.Slice(at + 4, valueLength);
+            text.Append(' ').Append(SvcParamName(key)).Append('=');
+            AppendSvcValue(text, key, value);
+            at += 4 + valueLength;
+        }
+
+        return (text.ToString(), [], DnsStatus.Ok);
+    }
+
+    private static string SvcParamName(ushort key) => key switch
+    {
+        0 => "mandatory",
+        1 => "alpn",
+        2 => "no-default-alpn",
+        3 => "port",
+        4 => "ipv4hint",
+        5 => "ech",
+        6 => "ipv6hint",
+        _ => "key" + key.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static void AppendSvcValue(StringBuilder text, ushort key, ReadOnlySpan<byte> value)
+    {
+        switch (key)
+        {
+            case 1: // alpn: length-prefixed ids
+                for (var at = 0; at < value.Length;)
+                {
+                    var length = Math.Min(value[at], value.Length - at - 1);
+                    if (at > 0)
+                    {
+                        text.Append(',');
+                    }
+
+                    text.Append(Encoding.ASCII.GetString(value.Slice(at + 1, length)));
+                    at += 1 + length;
+                }
+
+                break;
+            case 3 when value.Length == 2:
+                text.Append(BinaryPrimitives.ReadUInt16BigEndian(value));
+                break;
+            case 4:
+            case 6:
+                var size = key == 4 ? 4 : 16;
+                for (var at = 0; at + size <= value.Length; at += size)
+                {
+                    if (at > 0)
+                    {
+                        text.Append(',');
+                    }
+
+                    text.Append(new IPAddress(value.Slice(at, size)));
+                }
+
+                break;
+            case 5:
+                // An ECHConfigList: say it is there (the client can hide its SNI), not its bytes.
+                text.Append('<').Append(value.Length).Append(" bytes>");
+                break;
+            default:
+                text.Append(Convert.ToHexStringLower(value[..Math.Min(value.Length, MaxHexRdata)]));
+                break;
+        }
+    }
+}
