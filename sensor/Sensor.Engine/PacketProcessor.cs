@@ -15,7 +15,8 @@ namespace Sensor.Engine;
 public sealed class PacketProcessor
 {
     private readonly EngineOptions _options;
-    private readonly CountingEventSink _sink;
+    private readonly CountingEventSink _counting;
+    private readonly IEventSink _sink;
     private readonly IpDefragmenter _defragmenter;
     private DecodedPacket _packet;
     private long _lastHousekeeping;
@@ -28,13 +29,21 @@ public sealed class PacketProcessor
     /// <summary>
     /// A processor whose application layer is built from this worker's <see cref="StreamContext"/>
     /// (its event sink, anomaly reporter and packet clock): the host passes e.g. <c>ctx => new AppLayerFactory(ctx)</c>.
+    /// <paramref name="inspection"/> wraps the event path after the sessions (e.g. AI attribution), ahead of the
+    /// event counters, so the events it adds are counted like any other.
     /// </summary>
-    public PacketProcessor(EngineOptions options, IEventSink sink, CaptureCounters? captureCounters, Func<StreamContext, IStreamConsumerFactory>? appLayer)
+    public PacketProcessor(
+        EngineOptions options,
+        IEventSink sink,
+        CaptureCounters? captureCounters,
+        Func<StreamContext, IStreamConsumerFactory>? appLayer,
+        Func<IEventSink, IEventSink>? inspection = null)
     {
         _options = options;
         Counters = new SensorCounters();
         CaptureCounters = captureCounters ?? new CaptureCounters();
-        _sink = new CountingEventSink(sink, Counters);
+        _counting = new CountingEventSink(sink, Counters);
+        _sink = inspection?.Invoke(_counting) ?? _counting;
         Anomalies = new AnomalyReporter(_sink, Counters, options.MaxAnomalyEventsPerKind);
         Context = new StreamContext(_sink, Anomalies, Clock);
         Flows = new FlowTable(options.Flows, _sink, Anomalies, Counters, appLayer?.Invoke(Context));

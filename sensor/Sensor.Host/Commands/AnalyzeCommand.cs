@@ -6,7 +6,6 @@ using Sensor.Engine;
 using Sensor.Host.Cli;
 using Sensor.Host.Configuration;
 using Sensor.Host.Reporting;
-using Sensor.Sessions.AppLayer;
 using Sensor.Sinks;
 
 namespace Sensor.Host.Commands;
@@ -68,7 +67,12 @@ internal static class AnalyzeCommand
 
         using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModePcap));
         var capture = new CaptureCounters();
-        var processor = new PacketProcessor(config.Engine, sink, capture, context => new AppLayerFactory(context));
+        var processor = Pipeline.Create(config, sink, capture, error);
+        if (processor is null)
+        {
+            return 2;
+        }
+
         var clock = Stopwatch.StartNew();
         var progress = line.Flag("--quiet") || line.Flag("-q") ? null : ProgressBar.CreateIfUseful(error, files.Sum(SafeLength));
         long bytesBefore = 0;

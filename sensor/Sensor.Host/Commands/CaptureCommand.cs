@@ -6,7 +6,6 @@ using Sensor.Core.Diagnostics;
 using Sensor.Engine;
 using Sensor.Host.Cli;
 using Sensor.Host.Reporting;
-using Sensor.Sessions.AppLayer;
 using Sensor.Sinks;
 
 namespace Sensor.Host.Commands;
@@ -71,7 +70,12 @@ internal static class CaptureCommand
         }
 
         using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModeLive));
-        var processor = new PacketProcessor(config.Engine, sink, capture, context => new AppLayerFactory(context));
+        var processor = Pipeline.Create(config, sink, capture, error);
+        if (processor is null)
+        {
+            return 2;
+        }
+
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

@@ -60,6 +60,7 @@ internal static class ConfigLoader
                 var key = $"{section}.{((YamlScalarNode)k).Value}";
                 switch (key)
                 {
+                    case "catalog.extra": config = config with { ExtraCatalogs = [.. config.ExtraCatalogs, reader2.String(v, key) ?? ""] }; break;
                     case "sensor.name": config = config with { SensorName = reader2.String(v, key) ?? config.SensorName }; break;
                     case "flow.memcap": flows = flows with { MemoryCap = reader2.Size(v, key, flows.MemoryCap) }; break;
                     case "flow.tcp_timeout": flows = flows with { TcpIdleTimeoutMicros = reader2.Seconds(v, key, flows.TcpIdleTimeoutMicros) }; break;

@@ -9,6 +9,9 @@ internal sealed record SensorConfig
 
     public EngineOptions Engine { get; init; } = new();
 
+    /// <summary>Catalog files loaded after the shipped one (analysts' additions), in order.</summary>
+    public IReadOnlyList<string> ExtraCatalogs { get; init; } = [];
+
     /// <summary>Seconds between <c>stats</c> events in live mode (Suricata's <c>stats.interval: 8</c>).</summary>
     public int StatsIntervalSeconds { get; init; } = 8;
 

@@ -20,6 +20,9 @@ public sealed class TlsHandshakeReassembler
     private int _recordFill;
     private int _recordNeed;
     private byte[]? _handshake;
+    private readonly byte[] _header = new byte[TlsRecordReader.HeaderLength];
+    private int _headerFill;
+    private long _skip;
     private int _handshakeFill;
 
     public TlsHandshakeReassembler(int maxMessage = TlsConstants.MaxHandshakeMessage)
@@ -32,6 +35,12 @@ public sealed class TlsHandshakeReassembler
     /// <summary>The record-layer version of the first record, for JA3-style reporting of very old clients.</summary>
     public ushort FirstRecordVersion { get; private set; }
 
+    /// <summary>Application-data records (content type 23) seen so far, the handshake's own included.</summary>
+    public long ApplicationDataRecords { get; private set; }
+
+    /// <summary>Bytes in those records (fragment lengths).</summary>
+    public long ApplicationDataBytes { get; private set; }
+
     public TlsStreamStatus Feed(ReadOnlySequence<byte> data, ITlsHandshakeHandler handler)
     {
         foreach (var segment in data)
@@ -41,9 +50,51 @@ public sealed class TlsHandshakeReassembler
             {
                 span = span[FeedRecordBytes(span, handler)..];
             }
+
+            if (Status == TlsStreamStatus.Done)
+            {
+                CountRecords(span);
+            }
         }
 
         return Status;
+    }
+
+    /// <summary>
+    /// After the clear handshake, walks record headers only (no buffering) to count application data: how a
+    /// SPAN sensor tells a used connection from one a client pool opened and never used.
+    /// </summary>
+    private void CountRecords(ReadOnlySpan<byte> input)
+    {
+        while (!input.IsEmpty)
+        {
+            if (_skip > 0)
+            {
+                var step = (int)Math.Min(_skip, input.Length);
+                _skip -= step;
+                input = input[step..];
+                continue;
+            }
+
+            var take = Math.Min(TlsRecordReader.HeaderLength - _headerFill, input.Length);
+            input[..take].CopyTo(_header.AsSpan(_headerFill));
+            _headerFill += take;
+            input = input[take..];
+            if (_headerFill < TlsRecordReader.HeaderLength)
+            {
+                return;
+            }
+
+            _headerFill = 0;
+            var length = BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(3));
+            if (_header[0] == TlsConstants.ContentApplicationData)
+            {
+                ApplicationDataRecords++;
+                ApplicationDataBytes += length;
+            }
+
+            _skip = length;
+        }
     }
 
     private int FeedRecordBytes(ReadOnlySpan<byte> input, ITlsHandshakeHandler handler)
@@ -86,6 +137,12 @@ public sealed class TlsHandshakeReassembler
         var contentType = _record[0];
         var fragment = _record.AsSpan(TlsRecordReader.HeaderLength, _recordNeed - TlsRecordReader.HeaderLength);
         _recordFill = 0;
+        if (contentType == TlsConstants.ContentApplicationData)
+        {
+            ApplicationDataRecords++;
+            ApplicationDataBytes += fragment.Length;
+        }
+
         return contentType == TlsConstants.ContentHandshake
             ? AppendHandshake(fragment, handler, used)
             : Stop(TlsStreamStatus.Done, used); // ChangeCipherSpec, alert or application data: the clear part is over

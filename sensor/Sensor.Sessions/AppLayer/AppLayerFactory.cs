@@ -14,13 +14,14 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
 
     private readonly StreamContext _context;
 
-    public AppLayerFactory(StreamContext context)
+    public AppLayerFactory(StreamContext context, DnsNameCache? names = null)
     {
         _context = context;
+        Names = names ?? new DnsNameCache();
     }
 
-    /// <summary>Names from DNS answers, by address (shared by all flows of this worker).</summary>
-    public DnsNameCache Names { get; } = new();
+    /// <summary>Names from DNS answers, by address (shared by all flows of this worker and its inspection stage).</summary>
+    public DnsNameCache Names { get; }
 
     public IStreamConsumer? CreateConsumer(FlowIdentity flow) => new ProbingConsumer(flow, _context);
 

@@ -48,6 +48,9 @@ public sealed class TlsEvent : SensorEvent
 
     public bool Decrypted { get; init; }
 
+    /// <summary>The session's application-data counters; they keep counting after this event is written.</summary>
+    public TlsTraffic? Traffic { get; init; }
+
     public override void WriteBody(Utf8JsonWriter writer)
     {
         writer.WriteStartObject("tls");

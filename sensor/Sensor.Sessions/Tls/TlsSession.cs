@@ -31,20 +31,25 @@ internal sealed class TlsSession : IStreamConsumer
         flow.AppProto ??= "tls";
     }
 
+    /// <summary>Application data each way, counted after the handshake (live: final when the flow ends).</summary>
+    public TlsTraffic Traffic { get; } = new();
+
     public void OnData(Direction direction, ReadOnlySequence<byte> data)
     {
-        if (_emitted)
-        {
-            return;
-        }
-
         var side = direction == Direction.ToServer ? _client : _server;
-        if (side.Status != TlsStreamStatus.NeedMoreData)
+        var before = side.Status;
+        if (before is TlsStreamStatus.Invalid or TlsStreamStatus.TooLarge)
         {
             return;
         }
 
         var status = side.Feed(data, direction == Direction.ToServer ? _clientSide : _serverSide);
+        Traffic.Update(_client, _server);
+        if (before != TlsStreamStatus.NeedMoreData || _emitted)
+        {
+            return;
+        }
+
         if (status is TlsStreamStatus.Invalid or TlsStreamStatus.TooLarge)
         {
             Report(status == TlsStreamStatus.Invalid ? AnomalyKind.TlsMalformedRecord : AnomalyKind.TlsHandshakeTooLarge);
@@ -101,6 +106,7 @@ internal sealed class TlsSession : IStreamConsumer
             SubjectAltNames = certificate?.DnsNames ?? [],
             SniMatchesCertificate = certificate is not null && sni is not null ? certificate.Matches(sni) : null,
             Ech = c?.Ech ?? false,
+            Traffic = Traffic,
         });
     }
 

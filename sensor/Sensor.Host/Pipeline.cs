@@ -1,0 +1,40 @@
+using Sensor.Core.Diagnostics;
+using Sensor.Core.Events;
+using Sensor.Engine;
+using Sensor.Host.Configuration;
+using Sensor.Inspection.Attribution;
+using Sensor.Inspection.Catalog;
+using Sensor.Sessions.AppLayer;
+using Sensor.Sessions.Dns;
+
+namespace Sensor.Host;
+
+/// <summary>The composition root of the passive path: engine, application layer, inspection and sink, wired once.</summary>
+internal static class Pipeline
+{
+    public static string ShippedCatalogPath => Path.Combine(AppContext.BaseDirectory, "catalog", "ai-catalog.json");
+
+    /// <summary>Builds the processor; returns null after printing why (e.g. a catalog file that cannot be read).</summary>
+    public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error)
+    {
+        var errors = new List<string>();
+        var catalog = AiCatalog.Load([ShippedCatalogPath, .. config.ExtraCatalogs], errors);
+        if (catalog is null)
+        {
+            foreach (var message in errors)
+            {
+                error.WriteLine("sensor: catalog " + message);
+            }
+
+            return null;
+        }
+
+        var names = new DnsNameCache();
+        return new PacketProcessor(
+            config.Engine,
+            sink,
+            capture,
+            context => new AppLayerFactory(context, names),
+            events => new AiSessionAttributor(catalog, names, events));
+    }
+}

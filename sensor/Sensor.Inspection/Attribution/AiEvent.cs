@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Sensor.Core.Events;
+
+namespace Sensor.Inspection.Attribution;
+
+/// <summary>
+/// <c>ai</c>: one per AI or MCP session (events.md). The tenant is <c>unknown</c> unless evidence shows it;
+/// <c>basis</c> names that evidence, so a guess is never presented as a fact.
+/// </summary>
+public sealed class AiEvent : SensorEvent
+{
+    public AiEvent(long timestampMicros, FlowIdentity flow)
+        : base(timestampMicros, flow)
+    {
+    }
+
+    public override string EventType => "ai";
+
+    public required string Vendor { get; init; }
+
+    public required string VendorName { get; init; }
+
+    public required string Service { get; init; }
+
+    /// <summary>ai-api, ai-web, ai-api+mcp or mcp.</summary>
+    public required string ServiceKind { get; init; }
+
+    public bool Mcp { get; init; }
+
+    public string? Client { get; init; }
+
+    public string Tenant { get; init; } = "unknown";
+
+    public string? TenantId { get; init; }
+
+    public IReadOnlyList<string> Basis { get; init; } = [];
+
+    public double? Confidence { get; init; }
+
+    public string? Model { get; init; }
+
+    /// <summary>The name the vendor was recognised by, and where it came from (<c>sni</c>, <c>dns</c>).</summary>
+    public required string Host { get; init; }
+
+    public required string HostSource { get; init; }
+
+    public string? Plan { get; init; }
+
+    public override void WriteBody(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("ai");
+        writer.WriteString("vendor", Vendor);
+        writer.WriteString("vendor_name", VendorName);
+        writer.WriteString("service", Service);
+        writer.WriteString("service_kind", ServiceKind);
+        writer.WriteBoolean("mcp", Mcp);
+        writer.WriteString("host", Host);
+        writer.WriteString("host_source", HostSource);
+        if (Client is not null)
+        {
+            writer.WriteString("client", Client);
+        }
+        else
+        {
+            writer.WriteNull("client");
+        }
+
+        writer.WriteString("tenant", Tenant);
+        if (TenantId is not null)
+        {
+            writer.WriteString("tenant_id", TenantId);
+        }
+        else
+        {
+            writer.WriteNull("tenant_id");
+        }
+
+        writer.WriteStartArray("basis");
+        foreach (var basis in Basis)
+        {
+            writer.WriteStringValue(basis);
+        }
+
+        writer.WriteEndArray();
+        if (Confidence is { } confidence)
+        {
+            writer.WriteNumber("confidence", confidence);
+        }
+        else
+        {
+            writer.WriteNull("confidence");
+        }
+
+        if (Plan is not null)
+        {
+            writer.WriteString("plan", Plan);
+        }
+
+        if (Model is not null)
+        {
+            writer.WriteString("model", Model);
+        }
+        else
+        {
+            writer.WriteNull("model");
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,88 @@
+using Sensor.Core.Events;
+using Sensor.Inspection.Catalog;
+using Sensor.Sessions.Dns;
+using Sensor.Sessions.Tls;
+
+namespace Sensor.Inspection.Attribution;
+
+/// <summary>
+/// Attributes flows to AI vendors from what is visible without decryption, and writes one <c>ai</c> event per
+/// AI or MCP session just before its <c>flow</c> event. The host comes from the TLS SNI or, when there is none
+/// (plaintext, ECH, clients that skip SNI), from the DNS answer that resolved the server's address.
+/// Sits in the event path as a decorator: it sees the session events, passes every event on unchanged.
+/// </summary>
+public sealed class AiSessionAttributor : IEventSink
+{
+    private readonly AiCatalog _catalog;
+    private readonly DnsNameCache _names;
+    private readonly IEventSink _inner;
+    private readonly Dictionary<long, TlsEvent> _handshakes = new();
+
+    public AiSessionAttributor(AiCatalog catalog, DnsNameCache names, IEventSink inner)
+    {
+        _catalog = catalog;
+        _names = names;
+        _inner = inner;
+    }
+
+    public void Write(SensorEvent sensorEvent)
+    {
+        switch (sensorEvent)
+        {
+            case TlsEvent tls when tls.Flow is not null:
+                _handshakes[tls.Flow.FlowId] = tls;
+                break;
+            case FlowEvent flow when flow.Flow is { } identity:
+                _handshakes.Remove(identity.FlowId, out var handshake);
+                if (Attribute(flow, identity, handshake) is { } ai)
+                {
+                    _inner.Write(ai);
+                }
+
+                break;
+        }
+
+        _inner.Write(sensorEvent);
+    }
+
+    public void Flush() => _inner.Flush();
+
+    private AiEvent? Attribute(FlowEvent flow, FlowIdentity identity, TlsEvent? handshake)
+    {
+        if (identity.Protocol != 6)
+        {
+            return null; // QUIC attribution arrives with the QUIC parser
+        }
+
+        // A connection a client pool opened and never used carries no AI session (and no request to attribute).
+        var used = handshake?.Traffic is { } traffic ? traffic.ClientSentData(handshake.Version == "TLS 1.3") : flow.PayloadBytesToServer > 0;
+        if (!used)
+        {
+            return null;
+        }
+
+        var (host, source) = handshake?.Sni is { } sni ? (sni, "sni") : (_names.Lookup(identity.Destination), "dns");
+        if (host is null || _catalog.Lookup(host) is not { IsAiSession: true } entry)
+        {
+            return null;
+        }
+
+        var hint = _catalog.TenantHintFor(host);
+        var client = handshake?.Ja4 is { } ja4 ? _catalog.ClientForJa4(ja4) : null;
+        return new AiEvent(flow.EndMicros, identity)
+        {
+            Vendor = entry.Vendor,
+            VendorName = entry.VendorName,
+            Service = entry.Service,
+            ServiceKind = entry.Kind,
+            Mcp = entry.IsMcp,
+            Host = host,
+            HostSource = source,
+            Client = client?.Client,
+            Tenant = hint?.Tenant ?? "unknown",
+            Basis = hint is null ? [] : [hint.Basis],
+            Confidence = hint is null ? null : 1.0,
+            Plan = hint?.Plan,
+        };
+    }
+}
