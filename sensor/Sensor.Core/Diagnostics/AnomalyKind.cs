@@ -66,4 +66,9 @@ public enum AnomalyKind : byte
     DnsMalformed,
     DnsNameTooLong,
     DnsPointerLoop,
+
+    // QUIC
+    QuicInitialUndecryptable,
+    QuicMalformedFrames,
+    QuicMalformedClientHello,
 }

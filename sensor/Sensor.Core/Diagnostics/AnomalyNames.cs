@@ -3,7 +3,7 @@ namespace Sensor.Core.Diagnostics;
 /// <summary>The <c>anomaly.layer</c> and <c>anomaly.event</c> names of each <see cref="AnomalyKind"/>. Names are a contract.</summary>
 public static class AnomalyNames
 {
-    public const int Count = (int)AnomalyKind.DnsPointerLoop + 1;
+    public const int Count = (int)AnomalyKind.QuicMalformedClientHello + 1;
 
     private static readonly (string Layer, string Event)[] s_names = Build();
 
@@ -15,7 +15,7 @@ public static class AnomalyNames
     public static string Type(AnomalyKind kind) => Layer(kind) switch
     {
         "stream" or "flow" => "stream",
-        "app" or "tls" or "dns" => "applayer",
+        "app" or "tls" or "dns" or "quic" => "applayer",
         _ => "decode",
     };
 
@@ -64,6 +64,9 @@ public static class AnomalyNames
         n[(int)AnomalyKind.DnsMalformed] = ("dns", "malformed");
         n[(int)AnomalyKind.DnsNameTooLong] = ("dns", "name_too_long");
         n[(int)AnomalyKind.DnsPointerLoop] = ("dns", "pointer_loop");
+        n[(int)AnomalyKind.QuicInitialUndecryptable] = ("quic", "initial_undecryptable");
+        n[(int)AnomalyKind.QuicMalformedFrames] = ("quic", "malformed_frames");
+        n[(int)AnomalyKind.QuicMalformedClientHello] = ("quic", "malformed_client_hello");
         return n;
     }
 }

@@ -1,6 +1,7 @@
 using Sensor.Core.Events;
 using Sensor.Inspection.Catalog;
 using Sensor.Sessions.Dns;
+using Sensor.Sessions.Quic;
 using Sensor.Sessions.Tls;
 
 namespace Sensor.Inspection.Attribution;
@@ -17,6 +18,7 @@ public sealed class AiSessionAttributor : IEventSink
     private readonly DnsNameCache _names;
     private readonly IEventSink _inner;
     private readonly Dictionary<long, TlsEvent> _handshakes = new();
+    private readonly Dictionary<long, QuicEvent> _quic = new();
 
     public AiSessionAttributor(AiCatalog catalog, DnsNameCache names, IEventSink inner)
     {
@@ -32,9 +34,13 @@ public sealed class AiSessionAttributor : IEventSink
             case TlsEvent tls when tls.Flow is not null:
                 _handshakes[tls.Flow.FlowId] = tls;
                 break;
+            case QuicEvent quic when quic.Flow is not null:
+                _quic[quic.Flow.FlowId] = quic;
+                break;
             case FlowEvent flow when flow.Flow is { } identity:
                 _handshakes.Remove(identity.FlowId, out var handshake);
-                if (Attribute(flow, identity, handshake) is { } ai)
+                _quic.Remove(identity.FlowId, out var quicHello);
+                if ((quicHello is not null ? AttributeQuic(flow, identity, quicHello) : Attribute(flow, identity, handshake)) is { } ai)
                 {
                     _inner.Write(ai);
                 }
@@ -51,7 +57,7 @@ public sealed class AiSessionAttributor : IEventSink
     {
         if (identity.Protocol != 6)
         {
-            return null; // QUIC attribution arrives with the QUIC parser
+            return null;
         }
 
         // A connection a client pool opened and never used carries no AI session (and no request to attribute).
@@ -67,8 +73,19 @@ public sealed class AiSessionAttributor : IEventSink
             return null;
         }
 
+        return Build(flow, identity, host, source, entry, handshake?.Ja4);
+    }
+
+    private AiEvent? AttributeQuic(FlowEvent flow, FlowIdentity identity, QuicEvent hello)
+    {
+        var (host, source) = hello.Sni is { } sni ? (sni, "sni") : (_names.Lookup(identity.Destination), "dns");
+        return host is not null && _catalog.Lookup(host) is { IsAiSession: true } entry ? Build(flow, identity, host, source, entry, hello.Ja4) : null;
+    }
+
+    private AiEvent Build(FlowEvent flow, FlowIdentity identity, string host, string source, CatalogEntry entry, string? ja4)
+    {
         var hint = _catalog.TenantHintFor(host);
-        var client = handshake?.Ja4 is { } ja4 ? _catalog.ClientForJa4(ja4) : null;
+        var client = ja4 is not null ? _catalog.ClientForJa4(ja4) : null;
         return new AiEvent(flow.EndMicros, identity)
         {
             Vendor = entry.Vendor,

@@ -6,7 +6,7 @@ namespace Sensor.Sessions.AppLayer;
 
 /// <summary>
 /// Gives each flow its application-layer consumer: TCP flows a probing consumer that picks the session
-/// type from the first client bytes; UDP flows on port 53 a DNS session.
+/// type from the first client bytes; UDP flows on port 53 a DNS session, other UDP flows a probe for QUIC.
 /// </summary>
 public sealed class AppLayerFactory : IStreamConsumerFactory
 {
@@ -26,5 +26,7 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
     public IStreamConsumer? CreateConsumer(FlowIdentity flow) => new ProbingConsumer(flow, _context);
 
     public IDatagramConsumer? CreateDatagramConsumer(FlowIdentity flow) =>
-        flow.DestinationPort == DnsPort || flow.SourcePort == DnsPort ? new DnsSession(flow, _context, Names) : null;
+        flow.DestinationPort == DnsPort || flow.SourcePort == DnsPort
+            ? new DnsSession(flow, _context, Names)
+            : new ProbingDatagramConsumer(flow, _context);
 }
