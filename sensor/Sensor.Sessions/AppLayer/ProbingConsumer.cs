@@ -3,6 +3,7 @@ using Sensor.Core.Events;
 using Sensor.Core.Streams;
 using Sensor.Protocols.Tls;
 using Sensor.Sessions.Tls;
+using Sensor.Sessions.Tunnels;
 
 namespace Sensor.Sessions.AppLayer;
 
@@ -12,8 +13,8 @@ namespace Sensor.Sessions.AppLayer;
 /// </summary>
 internal sealed class ProbingConsumer : IStreamConsumer
 {
-    /// <summary>Bytes needed to recognise a TLS record header (type, version major, version minor).</summary>
-    private const int ProbeBytes = 3;
+    /// <summary>Bytes needed to decide: "CONNECT " is the longest signature (TLS needs 3, SOCKS 2).</summary>
+    private const int ProbeBytes = 8;
 
     private readonly FlowIdentity _flow;
     private readonly StreamContext _context;
@@ -40,13 +41,14 @@ internal sealed class ProbingConsumer : IStreamConsumer
             var take = (int)Math.Min(ProbeBytes - _probed, data.Length);
             data.Slice(0, take).CopyTo(_probe.AsSpan(_probed));
             _probed += take;
-            if (_probed < ProbeBytes)
+            var session = Choose(_probe.AsSpan(0, _probed), final: _probed == ProbeBytes);
+            if (session is null)
             {
                 return;
             }
 
             // Probe bytes that came in earlier chunks go first; the current chunk follows whole.
-            _session = Choose(_probe);
+            _session = session;
             var earlier = _probed - take;
             if (earlier > 0)
             {
@@ -70,6 +72,26 @@ internal sealed class ProbingConsumer : IStreamConsumer
 
     public void OnEnd(Direction direction, EndReason reason) => _session?.OnEnd(direction, reason);
 
-    private IStreamConsumer Choose(ReadOnlySpan<byte> start) =>
-        TlsRecordReader.LooksLikeHandshake(start) ? new TlsSession(_flow, _context) : NullStreamConsumer.Instance;
+    /// <summary>The session for these first bytes, or null when more bytes are needed to decide.</summary>
+    private IStreamConsumer? Choose(ReadOnlySpan<byte> start, bool final)
+    {
+        if (TlsRecordReader.LooksLikeHandshake(start))
+        {
+            return new TlsSession(_flow, _context);
+        }
+
+        if (HttpConnectPreamble.IsConnect(start))
+        {
+            return new TunnelConsumer(_flow, _context, new HttpConnectPreamble(), new HttpConnectPreamble(), "http-connect");
+        }
+
+        if (SocksPreamble.IsSocks(start))
+        {
+            return new TunnelConsumer(_flow, _context, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks");
+        }
+
+        // Wait for at least a TLS record header's worth, and longer only while the bytes could become "CONNECT ".
+        var undecided = start.Length < 3 || "CONNECT "u8.StartsWith(start);
+        return final || !undecided ? NullStreamConsumer.Instance : null;
+    }
 }
