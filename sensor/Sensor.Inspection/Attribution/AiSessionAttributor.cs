@@ -1,5 +1,6 @@
 using Sensor.Core.Events;
 using Sensor.Inspection.Catalog;
+using Sensor.Inspection.Findings;
 using Sensor.Sessions.Dns;
 using Sensor.Sessions.Quic;
 using Sensor.Sessions.Tls;
@@ -40,6 +41,11 @@ public sealed class AiSessionAttributor : IEventSink
             case FlowEvent flow when flow.Flow is { } identity:
                 _handshakes.Remove(identity.FlowId, out var handshake);
                 _quic.Remove(identity.FlowId, out var quicHello);
+                if ((handshake?.Sni ?? quicHello?.Sni) is { } name && _catalog.IsDohResolver(name))
+                {
+                    _inner.Write(DohFinding(flow, identity, name, quicHello is not null));
+                }
+
                 if ((quicHello is not null ? AttributeQuic(flow, identity, quicHello) : Attribute(flow, identity, handshake)) is { } ai)
                 {
                     _inner.Write(ai);
@@ -75,6 +81,18 @@ public sealed class AiSessionAttributor : IEventSink
 
         return Build(flow, identity, host, source, entry, handshake?.Ja4);
     }
+
+    /// <summary>DNS over HTTPS to a public resolver: the DNS answers that attribute flows are hidden from the sensor.</summary>
+    private static FindingEvent DohFinding(FlowEvent flow, FlowIdentity identity, string host, bool quic) => new(flow.EndMicros, identity)
+    {
+        Detector = "doh-resolver",
+        Category = "policy",
+        Type = "dns_over_https",
+        Severity = "low",
+        Direction = "to_server",
+        Location = quic ? "quic.sni" : "tls.sni",
+        Host = host,
+    };
 
     private AiEvent? AttributeQuic(FlowEvent flow, FlowIdentity identity, QuicEvent hello)
     {

@@ -6,7 +6,7 @@ namespace Sensor.Sessions.AppLayer;
 
 /// <summary>
 /// Gives each flow its application-layer consumer: TCP flows a probing consumer that picks the session
-/// type from the first client bytes; UDP flows on port 53 a DNS session, other UDP flows a probe for QUIC.
+/// type from the first client bytes; flows on port 53 a DNS session (UDP, or TCP with length prefixes), other UDP flows a probe for QUIC.
 /// </summary>
 public sealed class AppLayerFactory : IStreamConsumerFactory
 {
@@ -23,7 +23,8 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
     /// <summary>Names from DNS answers, by address (shared by all flows of this worker and its inspection stage).</summary>
     public DnsNameCache Names { get; }
 
-    public IStreamConsumer? CreateConsumer(FlowIdentity flow) => new ProbingConsumer(flow, _context);
+    public IStreamConsumer? CreateConsumer(FlowIdentity flow) =>
+        flow.DestinationPort == DnsPort ? new DnsTcpSession(flow, _context, Names) : new ProbingConsumer(flow, _context);
 
     public IDatagramConsumer? CreateDatagramConsumer(FlowIdentity flow) =>
         flow.DestinationPort == DnsPort || flow.SourcePort == DnsPort

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Sensor.Core.Events;
+
+namespace Sensor.Inspection.Findings;
+
+/// <summary>
+/// <c>finding</c>: one per detection (events.md). For secrets <see cref="Redacted"/> holds only a short prefix and
+/// the length, and <see cref="Fingerprint"/> a keyed hash: the value itself is never written anywhere.
+/// </summary>
+public sealed class FindingEvent : SensorEvent
+{
+    public FindingEvent(long timestampMicros, FlowIdentity? flow)
+        : base(timestampMicros, flow)
+    {
+    }
+
+    public override string EventType => "finding";
+
+    public required string Detector { get; init; }
+
+    /// <summary>secret, pii, corporate, mcp_threat, tenant or policy.</summary>
+    public required string Category { get; init; }
+
+    public required string Type { get; init; }
+
+    public required string Severity { get; init; }
+
+    /// <summary>to_server or to_client.</summary>
+    public required string Direction { get; init; }
+
+    public required string Location { get; init; }
+
+    public string? Redacted { get; init; }
+
+    public string? Fingerprint { get; init; }
+
+    public int Count { get; init; } = 1;
+
+    /// <summary>A non-secret subject of a policy finding (a host name), shown in clear.</summary>
+    public string? Host { get; init; }
+
+    public override void WriteBody(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("finding");
+        writer.WriteString("detector", Detector);
+        writer.WriteString("category", Category);
+        writer.WriteString("type", Type);
+        writer.WriteString("severity", Severity);
+        writer.WriteString("direction", Direction);
+        writer.WriteString("location", Location);
+        if (Redacted is not null)
+        {
+            writer.WriteString("redacted", Redacted);
+        }
+
+        if (Fingerprint is not null)
+        {
+            writer.WriteString("fingerprint", Fingerprint);
+        }
+
+        writer.WriteNumber("count", Count);
+        if (Host is not null)
+        {
+            writer.WriteString("host", Host);
+        }
+
+        writer.WriteEndObject();
+    }
+}
