@@ -47,7 +47,12 @@ internal static class ConfigLoader
         var engine = new EngineOptions();
         foreach (var (keyNode, value) in root.Children)
         {
-            var section = ((YamlScalarNode)keyNode).Value ?? "";
+            if (keyNode is not YamlScalarNode { Value: { } section })
+            {
+                reader2.Error(keyNode, "(key)", "expected a plain section name, not a sequence or mapping");
+                continue;
+            }
+
             var map = value as YamlMappingNode;
             if (map is null)
             {
@@ -57,7 +62,13 @@ internal static class ConfigLoader
 
             foreach (var (k, v) in map.Children)
             {
-                var key = $"{section}.{((YamlScalarNode)k).Value}";
+                if (k is not YamlScalarNode { Value: { } name })
+                {
+                    reader2.Error(k, section + ".(key)", "expected a plain key name, not a sequence or mapping");
+                    continue;
+                }
+
+                var key = $"{section}.{name}";
                 switch (key)
                 {
                     case "sensor.name": config = config with { SensorName = reader2.String(v, key) ?? config.SensorName }; break;
