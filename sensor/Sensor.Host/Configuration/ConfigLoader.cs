@@ -23,9 +23,11 @@ internal static class ConfigLoader
             using var reader = new StreamReader(path);
             yaml.Load(reader);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            errors.Add(new ConfigError(path, 0, 0, "(file)", $"cannot read ({e.GetType().Name})"));
+            // Opening a directory or a file without read permission throws UnauthorizedAccessException on Unix.
+            var reason = Directory.Exists(path) ? "is a directory, not a file" : $"cannot read ({e.GetType().Name})";
+            errors.Add(new ConfigError(path, 0, 0, "(file)", reason));
             return null;
         }
         catch (YamlException e)
