@@ -14,6 +14,9 @@ namespace Sensor.Host.Configuration;
 /// </summary>
 internal static class ConfigLoader
 {
+    /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture" };
+
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
         YamlStream yaml;
@@ -43,6 +46,11 @@ internal static class ConfigLoader
         }
 
         var reader2 = new Reader(path, errors);
+        foreach (var extra in yaml.Documents.Skip(1).Where(d => d.RootNode is not YamlScalarNode { Value: null or "" }))
+        {
+            reader2.Error(extra.RootNode, "(document)", "only one YAML document is read: remove the '---' and merge the sections");
+        }
+
         var flows = new FlowTableOptions();
         var reassembly = new ReassemblyLimits();
         var defrag = new DefragLimits();
@@ -52,6 +60,12 @@ internal static class ConfigLoader
             if (keyNode is not YamlScalarNode { Value: { } section })
             {
                 reader2.Error(keyNode, "(key)", "expected a plain section name, not a sequence or mapping");
+                continue;
+            }
+
+            if (!s_sections.Contains(section))
+            {
+                reader2.Error(keyNode, section, "unknown section (known: " + string.Join(", ", s_sections) + ")");
                 continue;
             }
 
