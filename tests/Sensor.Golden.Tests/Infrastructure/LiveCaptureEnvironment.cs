@@ -100,13 +100,37 @@ internal static class LiveCaptureEnvironment
             return "libpcap is installed and cannot be hidden: a private mount namespace needs CAP_SYS_ADMIN";
         }
 
-        if (LibpcapFiles().Count == 0)
+        var files = LibpcapFiles();
+        if (files.Count == 0 || files.Any(f => f.Contains(' ', StringComparison.Ordinal)))
         {
-            return "libpcap loads but ldconfig -p does not list it, so it cannot be hidden reliably";
+            return "libpcap loads but ldconfig -p does not list it (by a plain path), so it cannot be hidden reliably";
         }
 
-        var probe = RunQuietly("unshare", ["--mount", "--propagation", "private", "true"]);
-        return probe is { ExitCode: 0 } ? null : "libpcap is installed and `unshare --mount` is not available or not permitted here";
+        var probe = HidingLibpcap("true");
+        var result = RunQuietly(probe.FileName, [.. probe.ArgumentList], probe.Environment);
+        return result is { ExitCode: 0 } ? null : "libpcap is installed and cannot be hidden: `unshare --mount` with a bind mount over it failed here";
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in a private mount namespace where every libpcap file is replaced by
+    /// /dev/null (a bind mount), so the dynamic loader cannot load it: a machine without libpcap, for one process.
+    /// Nothing outside that process sees the mounts; they vanish with it.
+    /// </summary>
+    public static ProcessStartInfo HidingLibpcap(params string[] command)
+    {
+        var info = new ProcessStartInfo("unshare") { UseShellExecute = false };
+        foreach (var arg in new[] { "--mount", "--propagation", "private", "--", "/bin/sh", "-c", "set -e; for lib in $HIDE_LIBS; do mount --bind /dev/null \"$lib\"; done; exec \"$@\"", "sh" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var arg in command)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["HIDE_LIBS"] = string.Join(' ', LibpcapFiles());
+        return info;
     }
 
     /// <summary>Reads the effective capability set of this process (<c>CapEff</c> in /proc/self/status).</summary>
@@ -130,7 +154,7 @@ internal static class LiveCaptureEnvironment
         return false;
     }
 
-    private static (int ExitCode, string Output)? RunQuietly(string fileName, string[] args)
+    private static (int ExitCode, string Output)? RunQuietly(string fileName, string[] args, IDictionary<string, string?>? environment = null)
     {
         try
         {
@@ -138,6 +162,11 @@ internal static class LiveCaptureEnvironment
             foreach (var arg in args)
             {
                 info.ArgumentList.Add(arg);
+            }
+
+            foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            {
+                info.Environment[name] = value;
             }
 
             using var process = Process.Start(info);
