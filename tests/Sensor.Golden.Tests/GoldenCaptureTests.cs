@@ -4,17 +4,20 @@ using Sensor.Golden.Tests.Infrastructure;
 
 namespace Sensor.Golden.Tests;
 
+/// <summary>One shared capture: its labels, the sensor's run on it, and its records (read independently).</summary>
+internal sealed record GoldenRun(LabelFile Labels, SensorRun Run, IReadOnlyList<PcapRecords.Record> Records);
+
 /// <summary>Runs <c>sensor analyze</c> once per shared capture; the tests of one capture share that run.</summary>
 public sealed class GoldenRuns
 {
-    private readonly ConcurrentDictionary<string, Lazy<(LabelFile Labels, SensorRun Run, IReadOnlyList<PcapRecords.Record> Records)>> _runs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<GoldenRun>> _runs = new(StringComparer.Ordinal);
 
-    internal (LabelFile Labels, SensorRun Run, IReadOnlyList<PcapRecords.Record> Records) For(string labelsFile) =>
-        _runs.GetOrAdd(labelsFile, name => new Lazy<(LabelFile, SensorRun, IReadOnlyList<PcapRecords.Record>)>(() =>
+    internal GoldenRun For(string labelsFile) =>
+        _runs.GetOrAdd(labelsFile, name => new Lazy<GoldenRun>(() =>
         {
             var labels = LabelFile.Load(Path.Combine(Repo.Pcaps, name));
             var pcap = Repo.Pcap(labels.Pcap);
-            return (labels, SensorCli.Run("analyze", "--quiet", pcap), PcapRecords.Read(File.ReadAllBytes(pcap)));
+            return new GoldenRun(labels, SensorCli.Run("analyze", "--quiet", pcap), PcapRecords.Read(File.ReadAllBytes(pcap)));
         })).Value;
 }
 
@@ -104,9 +107,7 @@ public sealed class GoldenCaptureTests : IClassFixture<GoldenRuns>
     {
         // The README says every TCP connection is labelled, client first; a reversed or extra TCP flow is a sensor error.
         var (labels, run, _) = _runs.For(labelsFile);
-        var expected = labels.Flows.Select(f => f.Tuple.ToString()).Order(StringComparer.Ordinal).ToList();
-        var actual = run.OfType("flow").Where(e => e.String("proto") == "TCP").Select(e => FiveTuple.Of(e).ToString()).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(expected, actual);
+        Assert.Equal(LabelFile.TcpTuples([labels]), run.FlowTuples("TCP"));
     }
 
     [Theory]

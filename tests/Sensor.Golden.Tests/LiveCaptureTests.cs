@@ -144,7 +144,6 @@ public sealed class LiveCaptureTests : IDisposable
         var info = LiveCaptureEnvironment.LibpcapPresent
             ? LiveCaptureEnvironment.HidingLibpcap([SensorCli.DotnetHost, SensorCli.Dll, .. sensorCommand])
             : SensorCli.StartInfo(sensorCommand);
-        info.RedirectStandardOutput = info.RedirectStandardError = info.RedirectStandardInput = true;
 
         var run = SensorCli.RunProcess(info, s_exitTimeout, "capture without libpcap");
 

@@ -56,6 +56,10 @@ internal sealed record LabelFile(string Pcap, string? Keylog, IReadOnlyList<Labe
     public static LabelFile Load(string path) =>
         JsonSerializer.Deserialize<LabelFile>(File.ReadAllText(path), s_options) ?? throw new InvalidDataException("empty labels file " + path);
 
+    /// <summary>The labelled TCP connections of some labels files, as sorted 5-tuple strings (cf. <see cref="SensorRun.FlowTuples"/>).</summary>
+    public static IReadOnlyList<string> TcpTuples(IEnumerable<LabelFile> files) =>
+        files.SelectMany(f => f.Flows).Select(f => f.Tuple.ToString()).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Every labels file beside the shared captures (one per scenario, plus <c>labels.json</c> for <c>all.pcap</c>).</summary>
     public static IReadOnlyList<string> All() =>
         Directory.GetFiles(Repo.Pcaps, "*labels.json").OrderBy(p => p, StringComparer.Ordinal).ToList();

@@ -118,7 +118,7 @@ internal static class LiveCaptureEnvironment
     /// </summary>
     public static ProcessStartInfo HidingLibpcap(params string[] command)
     {
-        var info = new ProcessStartInfo("unshare") { UseShellExecute = false };
+        var info = new ProcessStartInfo("unshare");
         foreach (var arg in new[] { "--mount", "--propagation", "private", "--", "/bin/sh", "-c", "set -e; for lib in $HIDE_LIBS; do mount --bind /dev/null \"$lib\"; done; exec \"$@\"", "sh" })
         {
             info.ArgumentList.Add(arg);
@@ -154,41 +154,28 @@ internal static class LiveCaptureEnvironment
         return false;
     }
 
+    /// <summary>Runs a helper program; null when it is not installed or hangs.</summary>
     private static (int ExitCode, string Output)? RunQuietly(string fileName, string[] args, IDictionary<string, string?>? environment = null)
     {
+        var info = new ProcessStartInfo(fileName);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
+
         try
         {
-            var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-            {
-                info.Environment[name] = value;
-            }
-
-            using var process = Process.Start(info);
-            if (process is null)
-            {
-                return null;
-            }
-
-            var output = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(10_000))
-            {
-                process.Kill(entireProcessTree: true);
-                return null;
-            }
-
-            process.WaitForExit();
-            return (process.ExitCode, output.GetAwaiter().GetResult());
+            var run = SensorCli.RunProcess(info, TimeSpan.FromSeconds(10), fileName);
+            return (run.ExitCode, run.Stdout);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or TimeoutException)
         {
-            return null; // the program is not installed
+            return null;
         }
     }
 }

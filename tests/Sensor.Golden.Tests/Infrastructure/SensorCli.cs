@@ -53,11 +53,13 @@ internal static class SensorCli
     public static SensorRun Run(params string[] args) => Run(args, null, DefaultTimeout);
 
     public static SensorRun Run(IReadOnlyList<string> args, string? workingDirectory, TimeSpan timeout) =>
-        RunProcess(StartInfo(args, workingDirectory), timeout, string.Join(' ', args));
+        RunProcess(StartInfo(args, workingDirectory), timeout, "sensor " + string.Join(' ', args));
 
-    /// <summary>Runs any prepared process (e.g. the sensor wrapped in <c>unshare</c>) the same way.</summary>
+    /// <summary>Runs any prepared process (e.g. the sensor wrapped in <c>unshare</c>) the same way, its streams captured.</summary>
     public static SensorRun RunProcess(ProcessStartInfo info, TimeSpan timeout, string description)
     {
+        info.UseShellExecute = false;
+        info.RedirectStandardOutput = info.RedirectStandardError = info.RedirectStandardInput = true;
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + info.FileName);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -66,7 +68,7 @@ internal static class SensorCli
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit(5000);
-            throw new TimeoutException($"sensor {description} did not finish within {timeout.TotalSeconds:F0} s");
+            throw new TimeoutException($"{description} did not finish within {timeout.TotalSeconds:F0} s");
         }
 
         process.WaitForExit(); // drains the redirected streams
@@ -110,6 +112,10 @@ internal sealed class SensorRun
     public IReadOnlyList<EveEvent> Events => _events ??= EveEvent.ParseNdjson(Stdout);
 
     public IEnumerable<EveEvent> OfType(string eventType) => Events.Where(e => e.Type == eventType);
+
+    /// <summary>The 5-tuples of the <c>flow</c> events of one protocol (<c>TCP</c>, <c>UDP</c>), sorted, for set comparisons.</summary>
+    public IReadOnlyList<string> FlowTuples(string proto) =>
+        OfType("flow").Where(e => e.String("proto") == proto).Select(e => FiveTuple.Of(e).ToString()).Order(StringComparer.Ordinal).ToList();
 
     public IReadOnlyList<string> StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
 
