@@ -166,27 +166,20 @@ public sealed partial class AnalyzeCliTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Config_UnknownKey_Exits2_AndSaysFileLineColumnAndKey()
+    [Theory]
+    [InlineData("sensor:\n  name: test-sensor\n  nmae: typo\n", 3, 3, "sensor.nmae")]
+    [InlineData("sensor:\n  name: test-sensor\nflow:\n  tcp_timeout: soon\n", 4, 16, "flow.tcp_timeout")]
+    [InlineData("stats:\n  interval: 0\n", 2, 13, "stats.interval")]
+    [InlineData("sensro:\n  name: test-sensor\n", 1, 1, "sensro")]
+    public void Config_UnknownKeyOrBadValue_Exits2_AndSaysFileLineColumnAndKey(string yaml, int line, int column, string key)
     {
-        var config = WriteConfig("sensor:\n  name: test-sensor\n  nmae: typo\n");
+        var config = WriteConfig(yaml);
 
         var run = SensorCli.Run("analyze", "-q", "--config", config, Repo.Pcap(SmallCapture + ".pcap"));
 
         Assert.True(run.ExitCode == 2, run.Describe());
-        AssertConfigError(run, config, 3, 3, "sensor.nmae");
+        AssertConfigError(run, config, line, column, key);
         Assert.Empty(run.Events);
-    }
-
-    [Fact]
-    public void Config_BadValue_Exits2_AndSaysFileLineColumnAndKey()
-    {
-        var config = WriteConfig("sensor:\n  name: test-sensor\nflow:\n  tcp_timeout: soon\n");
-
-        var run = SensorCli.Run("analyze", "-q", "--config", config, Repo.Pcap(SmallCapture + ".pcap"));
-
-        Assert.True(run.ExitCode == 2, run.Describe());
-        AssertConfigError(run, config, 4, 16, "flow.tcp_timeout");
     }
 
     /// <summary>Broken configs must be reported as <c>file:line:col key: message</c>, never crash, never be half-applied (operations.md R20).</summary>
