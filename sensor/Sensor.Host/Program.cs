@@ -11,8 +11,9 @@ internal static class Program
 
         usage:
           sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE]   analyse pcap/pcapng files (.gz too) or directories
-          sensor capture -i IFACE [-f BPF] [-o FILE] [--snaplen N] [--config FILE]
-                                                                      capture live through libpcap until Ctrl-C/SIGTERM
+          sensor capture -i IFACE [-f BPF] [-o FILE] [--snaplen N] [-c COUNT] [--duration SECONDS] [--config FILE]
+                                                                      capture live through libpcap until Ctrl-C/SIGTERM,
+                                                                      COUNT packets or SECONDS seconds
           sensor --version
 
         Events go to FILE or standard output as EVE-style NDJSON; the summary goes to standard error.

@@ -104,6 +104,13 @@ internal static class CaptureCommand
 
             if (live.TryTake(out var frame, stopping ? 0 : 200))
             {
+                if (count > 0 && frames >= count)
+                {
+                    // -c COUNT means COUNT frames analysed (tcpdump -c): frames queued behind the last one are dropped unread.
+                    frame.Return();
+                    continue;
+                }
+
                 frames++;
                 processor.Process(live.LinkType, frame.TimestampMicros, frame.Data);
                 if (frame.Length < frame.OriginalLength)

@@ -14,6 +14,9 @@ namespace Sensor.Host.Configuration;
 /// </summary>
 internal static class ConfigLoader
 {
+    /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture" };
+
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
         YamlStream yaml;
@@ -23,9 +26,11 @@ internal static class ConfigLoader
             using var reader = new StreamReader(path);
             yaml.Load(reader);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            errors.Add(new ConfigError(path, 0, 0, "(file)", $"cannot read ({e.GetType().Name})"));
+            // Opening a directory or a file without read permission throws UnauthorizedAccessException on Unix.
+            var reason = Directory.Exists(path) ? "is a directory, not a file" : $"cannot read ({e.GetType().Name})";
+            errors.Add(new ConfigError(path, 0, 0, "(file)", reason));
             return null;
         }
         catch (YamlException e)
@@ -41,13 +46,29 @@ internal static class ConfigLoader
         }
 
         var reader2 = new Reader(path, errors);
+        foreach (var extra in yaml.Documents.Skip(1).Where(d => d.RootNode is not YamlScalarNode { Value: null or "" }))
+        {
+            reader2.Error(extra.RootNode, "(document)", "only one YAML document is read: remove the '---' and merge the sections");
+        }
+
         var flows = new FlowTableOptions();
         var reassembly = new ReassemblyLimits();
         var defrag = new DefragLimits();
         var engine = new EngineOptions();
         foreach (var (keyNode, value) in root.Children)
         {
-            var section = ((YamlScalarNode)keyNode).Value ?? "";
+            if (keyNode is not YamlScalarNode { Value: { } section })
+            {
+                reader2.Error(keyNode, "(key)", "expected a plain section name, not a sequence or mapping");
+                continue;
+            }
+
+            if (!s_sections.Contains(section))
+            {
+                reader2.Error(keyNode, section, "unknown section (known: " + string.Join(", ", s_sections) + ")");
+                continue;
+            }
+
             var map = value as YamlMappingNode;
             if (map is null)
             {
@@ -57,7 +78,13 @@ internal static class ConfigLoader
 
             foreach (var (k, v) in map.Children)
             {
-                var key = $"{section}.{((YamlScalarNode)k).Value}";
+                if (k is not YamlScalarNode { Value: { } name })
+                {
+                    reader2.Error(k, section + ".(key)", "expected a plain key name, not a sequence or mapping");
+                    continue;
+                }
+
+                var key = $"{section}.{name}";
                 switch (key)
                 {
                     case "catalog.extra": config = config with { ExtraCatalogs = [.. config.ExtraCatalogs, reader2.String(v, key) ?? ""] }; break;
