@@ -15,7 +15,7 @@ namespace Sensor.Host.Configuration;
 internal static class ConfigLoader
 {
     /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
-    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture" };
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog" };
 
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
