@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Flows.Identity;
 
@@ -47,10 +48,9 @@ public static class CommunityId
             at += 4;
         }
 
+        // SHA-1 is what the Community ID spec hashes with; an identifier, not a security use.
         Span<byte> digest = stackalloc byte[SHA1.HashSizeInBytes];
-#pragma warning disable CA5350 // SHA-1 is what the Community ID spec hashes with; not a security use.
-        SHA1.HashData(input[..at], digest);
-#pragma warning restore CA5350
+        ReusableHash.Sha1(input[..at], digest);
         return "1:" + Convert.ToBase64String(digest);
     }
 

@@ -1,6 +1,7 @@
 using Sensor.Core.Events;
 using Sensor.Core.Streams;
 using Sensor.Sessions.Dns;
+using Sensor.Sessions.Tls;
 
 namespace Sensor.Sessions.AppLayer;
 
@@ -13,6 +14,7 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
     private const ushort DnsPort = 53;
 
     private readonly StreamContext _context;
+    private readonly CertificateCache _certificates = new();
 
     public AppLayerFactory(StreamContext context, DnsNameCache? names = null)
     {
@@ -24,7 +26,7 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
     public DnsNameCache Names { get; }
 
     public IStreamConsumer? CreateConsumer(FlowIdentity flow) =>
-        flow.DestinationPort == DnsPort ? new DnsTcpSession(flow, _context, Names) : new ProbingConsumer(flow, _context);
+        flow.DestinationPort == DnsPort ? new DnsTcpSession(flow, _context, Names) : new ProbingConsumer(flow, _context, _certificates);
 
     public IDatagramConsumer? CreateDatagramConsumer(FlowIdentity flow) =>
         flow.DestinationPort == DnsPort || flow.SourcePort == DnsPort

@@ -22,10 +22,13 @@ internal sealed class ProbingConsumer : IStreamConsumer
     private int _probed;
     private IStreamConsumer? _session;
 
-    public ProbingConsumer(FlowIdentity flow, StreamContext context)
+    private readonly CertificateCache _certificates;
+
+    public ProbingConsumer(FlowIdentity flow, StreamContext context, CertificateCache certificates)
     {
         _flow = flow;
         _context = context;
+        _certificates = certificates;
     }
 
     public void OnData(Direction direction, ReadOnlySequence<byte> data)
@@ -77,17 +80,17 @@ internal sealed class ProbingConsumer : IStreamConsumer
     {
         if (TlsRecordReader.LooksLikeHandshake(start))
         {
-            return new TlsSession(_flow, _context);
+            return new TlsSession(_flow, _context, _certificates);
         }
 
         if (HttpConnectPreamble.IsConnect(start))
         {
-            return new TunnelConsumer(_flow, _context, new HttpConnectPreamble(), new HttpConnectPreamble(), "http-connect");
+            return new TunnelConsumer(_flow, _context, _certificates, new HttpConnectPreamble(), new HttpConnectPreamble(), "http-connect");
         }
 
         if (SocksPreamble.IsSocks(start))
         {
-            return new TunnelConsumer(_flow, _context, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks");
+            return new TunnelConsumer(_flow, _context, _certificates, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks");
         }
 
         // Wait for at least a TLS record header's worth, and longer only while the bytes could become "CONNECT ".

@@ -22,10 +22,13 @@ internal sealed class TlsSession : IStreamConsumer
     private readonly ServerSide _serverSide;
     private bool _emitted;
 
-    public TlsSession(FlowIdentity flow, StreamContext context)
+    private readonly CertificateCache _certificates;
+
+    public TlsSession(FlowIdentity flow, StreamContext context, CertificateCache certificates)
     {
         _flow = flow;
         _context = context;
+        _certificates = certificates;
         _clientSide = new ClientSide(this);
         _serverSide = new ServerSide(this);
         flow.AppProto ??= "tls";
@@ -174,7 +177,7 @@ internal sealed class TlsSession : IStreamConsumer
 
             if (type == TlsConstants.Certificate)
             {
-                Certificate = TlsCertificateSummary.Read(body, out var malformed);
+                Certificate = session._certificates.Read(body, out var malformed);
                 if (malformed)
                 {
                     session.Report(AnomalyKind.TlsMalformedCertificate);

@@ -2,6 +2,7 @@ using System.Buffers;
 using Sensor.Core.Events;
 using Sensor.Core.Streams;
 using Sensor.Sessions.AppLayer;
+using Sensor.Sessions.Tls;
 
 namespace Sensor.Sessions.Tunnels;
 
@@ -19,10 +20,10 @@ internal sealed class TunnelConsumer : IStreamConsumer
     private readonly ProbingConsumer _inner;
     private bool _failed;
 
-    public TunnelConsumer(FlowIdentity flow, StreamContext context, TunnelPreamble client, TunnelPreamble server, string name)
+    public TunnelConsumer(FlowIdentity flow, StreamContext context, CertificateCache certificates, TunnelPreamble client, TunnelPreamble server, string name)
     {
         _preambles = [client, server];
-        _inner = new ProbingConsumer(flow, context);
+        _inner = new ProbingConsumer(flow, context, certificates);
         flow.AppProto ??= name;
     }
 

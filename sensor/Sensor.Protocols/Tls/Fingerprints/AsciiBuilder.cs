@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Protocols.Tls.Fingerprints;
 
@@ -59,7 +60,7 @@ internal ref struct AsciiBuilder
     public readonly void Sha256Prefix12(Span<char> destination)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Written, digest);
+        ReusableHash.Sha256(Written, digest);
         HexDigits.Write(digest[..6], destination[..12]);
     }
 
@@ -67,9 +68,8 @@ internal ref struct AsciiBuilder
     public readonly void Md5Hex(Span<char> destination)
     {
         Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
-#pragma warning disable CA5351 // JA3 is defined over MD5; it is an identifier, not a security control.
-        MD5.HashData(Written, digest);
-#pragma warning restore CA5351
+        ReusableHash.Md5(Written, digest); // JA3 is defined over MD5: an identifier, not a security control
+
         HexDigits.Write(digest, destination[..32]);
     }
 }
