@@ -64,7 +64,7 @@ public static class CaptureFile
             if (!input.Ensure(4))
             {
                 input.Dispose();
-                error = $"{name}: too short to be a capture file";
+                error = input.Failed ? ReadFailure(name, compressed) : $"{name}: too short to be a capture file";
                 return null;
             }
 
@@ -79,7 +79,7 @@ public static class CaptureFile
                 if (!input.Ensure(PcapFileReader.FileHeaderLength))
                 {
                     input.Dispose();
-                    error = $"{name}: truncated pcap file header";
+                    error = input.Failed ? ReadFailure(name, compressed) : $"{name}: truncated pcap file header";
                     return null;
                 }
 
@@ -99,6 +99,9 @@ public static class CaptureFile
             return null;
         }
     }
+
+    /// <summary>BufferedInput swallows the stream's exception (and only sets Failed), so the reason is named here.</summary>
+    private static string ReadFailure(string name, bool compressed) => compressed ? $"{name}: corrupt gzip data" : $"{name}: read error";
 
     /// <summary>Expands files and directories (recursively, sorted by path) into the files to read.</summary>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths, ICollection<string> errors)
