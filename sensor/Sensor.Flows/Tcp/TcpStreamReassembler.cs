@@ -83,8 +83,7 @@ internal sealed class TcpStreamReassembler
                     _counters.TcpOverlaps++;
                 }
 
-                Deliver(payload[(int)(_nextOffset - start)..], consumer);
-                Drain(consumer);
+                DeliverInOrder(start, payload, consumer, observer);
             }
             else
             {
@@ -167,21 +166,63 @@ internal sealed class TcpStreamReassembler
         consumer.OnData(_direction, new ReadOnlySequence<byte>(bytes));
     }
 
+    /// <summary>
+    /// Delivers a segment that starts at or before the next expected byte. Where it runs into bytes already
+    /// buffered from an earlier segment, those buffered bytes win (first-data policy) and a difference is reported.
+    /// </summary>
+    private void DeliverInOrder(long start, ReadOnlyMemory<byte> payload, IStreamConsumer consumer, IStreamObserver observer)
+    {
+        var end = start + payload.Length;
+        while (_nextOffset < end)
+        {
+            if (_segments.Count > 0 && _segments[0].Start <= _nextOffset)
+            {
+                var segment = _segments[0];
+                var overlapEnd = Math.Min(segment.End, end);
+                if (overlapEnd > _nextOffset)
+                {
+                    _counters.TcpOverlaps++;
+                    var theirs = segment.Span.Slice((int)(_nextOffset - segment.Start), (int)(overlapEnd - _nextOffset));
+                    var ours = payload.Span.Slice((int)(_nextOffset - start), (int)(overlapEnd - _nextOffset));
+                    if (!theirs.SequenceEqual(ours))
+                    {
+                        _counters.TcpOverlapsDifferentData++;
+                        observer.OnStreamAnomaly(AnomalyKind.TcpOverlapDifferentData, overlapEnd - _nextOffset);
+                    }
+                }
+
+                DeliverFirstSegment(consumer);
+            }
+            else
+            {
+                var stop = _segments.Count > 0 ? Math.Min(_segments[0].Start, end) : end;
+                Deliver(payload[(int)(_nextOffset - start)..(int)(stop - start)], consumer);
+            }
+        }
+
+        Drain(consumer);
+    }
+
     private void Drain(IStreamConsumer consumer)
     {
         while (_segments.Count > 0 && _segments[0].Start <= _nextOffset)
         {
-            var segment = _segments[0];
-            _segments.RemoveAt(0);
-            _bufferedBytes -= segment.Length;
-            if (segment.End > _nextOffset)
-            {
-                Deliver(segment.Data.AsMemory((int)(_nextOffset - segment.Start), (int)(segment.End - _nextOffset)), consumer);
-            }
-
-            _memory.Release(segment.Data.Length);
-            segment.Return();
+            DeliverFirstSegment(consumer);
         }
+    }
+
+    private void DeliverFirstSegment(IStreamConsumer consumer)
+    {
+        var segment = _segments[0];
+        _segments.RemoveAt(0);
+        _bufferedBytes -= segment.Length;
+        if (segment.End > _nextOffset)
+        {
+            Deliver(segment.Data.AsMemory((int)(_nextOffset - segment.Start), (int)(segment.End - _nextOffset)), consumer);
+        }
+
+        _memory.Release(segment.Data.Length);
+        segment.Return();
     }
 
     private void EndIfFinished(IStreamConsumer consumer)
