@@ -87,7 +87,7 @@ internal sealed class TcpStreamReassembler
             }
             else
             {
-                Buffer(start, payload.Span, consumer, observer);
+                Buffer(start, payload, consumer, observer);
             }
         }
 
@@ -253,33 +253,38 @@ internal sealed class TcpStreamReassembler
         consumer.OnGap(_direction, missing);
     }
 
-    private void Buffer(long start, ReadOnlySpan<byte> data, IStreamConsumer consumer, IStreamObserver observer)
+    private void Buffer(long start, ReadOnlyMemory<byte> data, IStreamConsumer consumer, IStreamObserver observer)
     {
         _counters.TcpSegmentsOutOfOrder++;
-        if (_bufferedBytes + data.Length > _limits.MaxBufferedBytesPerDirection || _segments.Count >= _limits.MaxSegmentsPerDirection)
+        if (!OverCap(data.Length))
         {
-            // The hole has outlived what we are willing to hold: give it up as a gap and move on.
-            observer.OnStreamAnomaly(_segments.Count >= _limits.MaxSegmentsPerDirection ? AnomalyKind.TcpSegmentsCap : AnomalyKind.TcpStreamMemcap, _bufferedBytes);
-            SkipTo(_segments.Count > 0 ? Math.Min(_segments[0].Start, start) : start, consumer, observer);
-            Drain(consumer);
-            if (start <= _nextOffset)
-            {
-                var skip = (int)Math.Min(_nextOffset - start, data.Length);
-                if (skip < data.Length)
-                {
-                    // Still holding no copy of these bytes: deliver them through a pooled buffer.
-                    var copy = BufferedSegment.Copy(_nextOffset, data[skip..]);
-                    Deliver(copy.Data.AsMemory(0, copy.Length), consumer);
-                    copy.Return();
-                    Drain(consumer);
-                }
-
-                return;
-            }
+            InsertUncovered(start, data.Span, observer);
+            return;
         }
 
-        InsertUncovered(start, data, observer);
+        observer.OnStreamAnomaly(_segments.Count >= _limits.MaxSegmentsPerDirection ? AnomalyKind.TcpSegmentsCap : AnomalyKind.TcpStreamMemcap, _bufferedBytes);
+
+        // The holes have outlived what we are willing to hold: give them up as gaps, oldest first,
+        // until this segment fits (one skip is not enough when many small segments sit behind many holes).
+        while (OverCap(data.Length) && _segments.Count > 0 && _segments[0].Start < start)
+        {
+            SkipTo(_segments[0].Start, consumer, observer);
+            Drain(consumer);
+        }
+
+        if (start > _nextOffset && !OverCap(data.Length))
+        {
+            InsertUncovered(start, data.Span, observer);
+            return;
+        }
+
+        // Still too much to hold, or now next in line: deliver it straight from the capture buffer, past its own hole.
+        SkipTo(start, consumer, observer);
+        DeliverInOrder(start, data, consumer, observer);
     }
+
+    private bool OverCap(int length) =>
+        _bufferedBytes + length > _limits.MaxBufferedBytesPerDirection || _segments.Count >= _limits.MaxSegmentsPerDirection;
 
     /// <summary>Stores the parts of [start, start+len) that no buffered segment covers; compares the parts that are covered.</summary>
     private void InsertUncovered(long start, ReadOnlySpan<byte> data, IStreamObserver observer)
