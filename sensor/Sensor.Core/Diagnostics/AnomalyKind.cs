@@ -54,4 +54,7 @@ public enum AnomalyKind : byte
 
     // live capture hand-off queue was full
     CaptureQueueFull,
+
+    // decode: an IPv6 link/ether type whose header does not say version 6
+    Ipv6BadVersion,
 }

@@ -3,7 +3,7 @@ namespace Sensor.Core.Diagnostics;
 /// <summary>The <c>anomaly.layer</c> and <c>anomaly.event</c> names of each <see cref="AnomalyKind"/>. Names are a contract.</summary>
 public static class AnomalyNames
 {
-    public const int Count = (int)AnomalyKind.CaptureQueueFull + 1;
+    public const int Count = (int)AnomalyKind.Ipv6BadVersion + 1;
 
     private static readonly (string Layer, string Event)[] s_names = Build();
 
@@ -56,6 +56,7 @@ public static class AnomalyNames
         n[(int)AnomalyKind.TcpSegmentsCap] = ("stream", "too_many_segments");
         n[(int)AnomalyKind.StreamConsumerFault] = ("app", "consumer_fault");
         n[(int)AnomalyKind.CaptureQueueFull] = ("capture", "queue_full");
+        n[(int)AnomalyKind.Ipv6BadVersion] = ("ipv6", "bad_version");
         return n;
     }
 }
