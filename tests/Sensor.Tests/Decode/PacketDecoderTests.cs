@@ -353,6 +353,30 @@ public class PacketDecoderTests
         Assert.Equal(AnomalyKind.Ipv4BadVersion, p.Anomaly);
     }
 
+    [Fact]
+    public void Decode_LinkTypeIpv6CarryingIpv4_InvalidBadVersion()
+    {
+        // Read as IPv6, this IPv4 header has payload length 0 (its id) and next header 0x40: it must not become a flow.
+        var ipv4 = Frames.Ipv4("10.0.0.1", "10.0.0.2", IpProtocol.Udp, Frames.Udp(1, 2, Frames.Payload(20)), id: 0, dontFragment: true);
+
+        Assert.Equal(DecodeStatus.Invalid, DecodeFrame(LinkType.Ipv6, ipv4, out var p));
+        Assert.Equal(AnomalyKind.Ipv6BadVersion, p.Anomaly);
+    }
+
+    [Theory]
+    [InlineData(0x00)]
+    [InlineData(0x40)]
+    [InlineData(0x70)]
+    [InlineData(0xF0)]
+    public void Decode_EthernetIpv6TypeWithOtherVersionNibble_InvalidBadVersion(byte first)
+    {
+        var ip = Ipv6Tcp();
+        ip[0] = (byte)(first | (ip[0] & 0x0F));
+
+        Assert.Equal(DecodeStatus.Invalid, DecodeFrame(LinkType.Ethernet, Frames.Ethernet(Frames.EtherTypeIpv6, ip), out var p));
+        Assert.Equal(AnomalyKind.Ipv6BadVersion, p.Anomaly);
+    }
+
     [Theory]
     [InlineData(2u, false, 4)]
     [InlineData(2u, true, 4)]
