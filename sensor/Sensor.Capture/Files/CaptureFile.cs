@@ -23,7 +23,8 @@ public static class CaptureFile
             return null;
         }
 
-        var length = stream.Length;
+        // A pipe or a FIFO (sensor analyze /dev/stdin, <(zcat ...)) has no length.
+        var length = stream.CanSeek ? stream.Length : -1;
         return Open(path, stream, length, out error);
     }
 
@@ -31,7 +32,7 @@ public static class CaptureFile
     public static IPacketSource? Open(string name, Stream stream, long knownLength, out string? error)
     {
         error = null;
-        Span<byte> head = stackalloc byte[4];
+        var head = new byte[4];
         var got = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
         if (got < 4)
         {
@@ -40,14 +41,14 @@ public static class CaptureFile
             return null;
         }
 
+        // Hand the sniffed bytes back without seeking: standard input and pipes cannot be rewound.
+        var whole = new PrefixedStream(head, stream);
         if (head[0] == 0x1F && head[1] == 0x8B)
         {
-            stream.Position = 0;
-            return OpenDecoded(name, new GZipStream(stream, CompressionMode.Decompress), compressed: true, knownLength, out error);
+            return OpenDecoded(name, new GZipStream(whole, CompressionMode.Decompress), compressed: true, knownLength, out error);
         }
 
-        stream.Position = 0;
-        return OpenDecoded(name, stream, compressed: false, knownLength, out error);
+        return OpenDecoded(name, whole, compressed: false, knownLength, out error);
     }
 
     private static IPacketSource? OpenDecoded(string name, Stream stream, bool compressed, long knownLength, out string? error)
