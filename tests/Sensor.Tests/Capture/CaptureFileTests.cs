@@ -132,6 +132,54 @@ public sealed class CaptureFileTests : IDisposable
         Assert.Equal("bad.pcap.gz: corrupt gzip data", error);
     }
 
+    public static TheoryData<bool, bool> StreamKinds => new() { { false, false }, { false, true }, { true, false }, { true, true } };
+
+    [Theory]
+    [MemberData(nameof(StreamKinds))]
+    public void Open_NonSeekableStream_ReadsCapture(bool pcapng, bool gzip)
+    {
+        var plain = pcapng ? PcapNgFileReaderTests.TwoSections().ToArray() : new PcapBuilder(1).Record(1, 2, s_frame).Record(3, 4, s_frame).ToArray();
+        var bytes = gzip ? Gzip(plain) : plain;
+
+        using var source = CaptureFile.Open("stdin", new NonSeekableStream(bytes), knownLength: -1, out var error);
+
+        Assert.Null(error);
+        Assert.NotNull(source);
+        Assert.Equal(CaptureReading.ReadAll(plain).Select(i => i.ToString()), CaptureReading.ReadAll(source).Select(i => i.ToString()));
+    }
+
+    [Fact]
+    public void Open_NonSeekableStreamWithWrongMagic_ReturnsNullWithError()
+    {
+        var source = CaptureFile.Open("stdin", new NonSeekableStream("not a capture"u8.ToArray()), -1, out var error);
+
+        Assert.Null(source);
+        Assert.Contains("not a pcap or pcapng file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_PathToAPipe_ReadsCapture()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /proc/self/fd gives the pipe a path here; the NonSeekableStream cases cover the rest
+        }
+
+        var bytes = new PcapBuilder(1).Record(1, 2, s_frame).ToArray();
+        var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out, HandleInheritability.Inheritable);
+        var path = "/proc/self/fd/" + pipe.GetClientHandleAsString();
+        pipe.Write(bytes); // far below the pipe buffer: nothing blocks
+        pipe.Flush();
+
+        using var source = CaptureFile.Open(path, out var error);
+        pipe.DisposeLocalCopyOfClientHandle();
+        pipe.Dispose(); // the write end closes: the reader sees the end of the capture
+
+        Assert.Null(error);
+        Assert.NotNull(source);
+        Assert.Equal(1_000_002, Assert.Single(CaptureReading.ReadAll(source).Packets()).Micros);
+    }
+
     [Fact]
     public void Open_PathOnDisk_ReadsFile()
     {
