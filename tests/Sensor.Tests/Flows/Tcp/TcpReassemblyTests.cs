@@ -203,6 +203,19 @@ public class TcpReassemblyTests
     }
 
     [Fact]
+    public void OnPacket_DataOnSynAndOnFin_DeliveredAroundTheSequenceNumbersTheyUse()
+    {
+        // TCP Fast Open: data on the SYN starts at ISN + 1; data on the FIN ends where the FIN is.
+        var harness = new TcpHarness();
+        harness.Send(Direction.ToServer, TcpHarness.ClientIsn, TcpFlags.Syn, s_request[..50]);
+        harness.Send(Direction.ToClient, TcpHarness.ServerIsn, TcpFlags.Syn | TcpFlags.Ack, [], TcpHarness.ClientIsn + 51);
+        harness.ClientData(50, s_request[50..80], TcpFlags.Fin);
+
+        Assert.Equal(s_request[..80], harness.Consumer.Bytes(Direction.ToServer));
+        Assert.Equal(EndReason.Fin, harness.Consumer.End(Direction.ToServer));
+    }
+
+    [Fact]
     public void OnPacket_RetransmissionOfDeliveredBytes_DroppedAndCounted()
     {
         var harness = new TcpHarness();
