@@ -23,7 +23,8 @@ public static class CaptureFile
             return null;
         }
 
-        var length = stream.Length;
+        // A pipe or a FIFO (sensor analyze /dev/stdin, <(zcat ...)) has no length.
+        var length = stream.CanSeek ? stream.Length : -1;
         return Open(path, stream, length, out error);
     }
 
@@ -31,7 +32,7 @@ public static class CaptureFile
     public static IPacketSource? Open(string name, Stream stream, long knownLength, out string? error)
     {
         error = null;
-        Span<byte> head = stackalloc byte[4];
+        var head = new byte[4];
         var got = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
         if (got < 4)
         {
@@ -40,14 +41,14 @@ public static class CaptureFile
             return null;
         }
 
+        // Hand the sniffed bytes back without seeking: standard input and pipes cannot be rewound.
+        var whole = new PrefixedStream(head, stream);
         if (head[0] == 0x1F && head[1] == 0x8B)
         {
-            stream.Position = 0;
-            return OpenDecoded(name, new GZipStream(stream, CompressionMode.Decompress), compressed: true, knownLength, out error);
+            return OpenDecoded(name, new GZipStream(whole, CompressionMode.Decompress), compressed: true, knownLength, out error);
         }
 
-        stream.Position = 0;
-        return OpenDecoded(name, stream, compressed: false, knownLength, out error);
+        return OpenDecoded(name, whole, compressed: false, knownLength, out error);
     }
 
     private static IPacketSource? OpenDecoded(string name, Stream stream, bool compressed, long knownLength, out string? error)
@@ -64,7 +65,7 @@ public static class CaptureFile
             if (!input.Ensure(4))
             {
                 input.Dispose();
-                error = $"{name}: too short to be a capture file";
+                error = input.Failed ? ReadFailure(name, compressed) : $"{name}: too short to be a capture file";
                 return null;
             }
 
@@ -79,7 +80,7 @@ public static class CaptureFile
                 if (!input.Ensure(PcapFileReader.FileHeaderLength))
                 {
                     input.Dispose();
-                    error = $"{name}: truncated pcap file header";
+                    error = input.Failed ? ReadFailure(name, compressed) : $"{name}: truncated pcap file header";
                     return null;
                 }
 
@@ -99,6 +100,9 @@ public static class CaptureFile
             return null;
         }
     }
+
+    /// <summary>BufferedInput swallows the stream's exception (and only sets Failed), so the reason is named here.</summary>
+    private static string ReadFailure(string name, bool compressed) => compressed ? $"{name}: corrupt gzip data" : $"{name}: read error";
 
     /// <summary>Expands files and directories (recursively, sorted by path) into the files to read.</summary>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths, ICollection<string> errors)

@@ -71,4 +71,7 @@ public enum AnomalyKind : byte
     QuicInitialUndecryptable,
     QuicMalformedFrames,
     QuicMalformedClientHello,
+
+    // decode: an IPv6 link/ether type whose header does not say version 6
+    Ipv6BadVersion,
 }

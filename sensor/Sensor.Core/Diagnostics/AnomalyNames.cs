@@ -3,7 +3,8 @@ namespace Sensor.Core.Diagnostics;
 /// <summary>The <c>anomaly.layer</c> and <c>anomaly.event</c> names of each <see cref="AnomalyKind"/>. Names are a contract.</summary>
 public static class AnomalyNames
 {
-    public const int Count = (int)AnomalyKind.QuicMalformedClientHello + 1;
+    /// <summary>Number of kinds (the enum is dense from 0), for counter arrays.</summary>
+    public static readonly int Count = Enum.GetValues<AnomalyKind>().Length;
 
     private static readonly (string Layer, string Event)[] s_names = Build();
 
@@ -67,6 +68,7 @@ public static class AnomalyNames
         n[(int)AnomalyKind.QuicInitialUndecryptable] = ("quic", "initial_undecryptable");
         n[(int)AnomalyKind.QuicMalformedFrames] = ("quic", "malformed_frames");
         n[(int)AnomalyKind.QuicMalformedClientHello] = ("quic", "malformed_client_hello");
+        n[(int)AnomalyKind.Ipv6BadVersion] = ("ipv6", "bad_version");
         return n;
     }
 }

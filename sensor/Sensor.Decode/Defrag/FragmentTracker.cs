@@ -23,20 +23,28 @@ internal sealed class FragmentTracker
 
     public ReadOnlyMemory<byte> Payload => _buffer.AsMemory(0, TotalLength);
 
+    /// <summary>Makes the held buffer at least <paramref name="end"/> bytes long; returns by how much it grew (pool sizes round up).</summary>
+    public int EnsureCapacity(int end)
+    {
+        if (end <= _buffer.Length)
+        {
+            return 0;
+        }
+
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(end, _buffer.Length * 2));
+        _buffer.AsSpan().CopyTo(bigger);
+        var grown = bigger.Length - _buffer.Length;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+        return grown;
+    }
+
     /// <summary>Adds a fragment. Returns the growth of the held buffer and reports whether an overlap carried different bytes.</summary>
     public int Add(int offset, ReadOnlySpan<byte> data, bool last, out bool overlapDiffers)
     {
         overlapDiffers = false;
         var end = offset + data.Length;
-        var grown = 0;
-        if (end > _buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(end, _buffer.Length * 2));
-            _buffer.AsSpan().CopyTo(bigger);
-            grown = bigger.Length - _buffer.Length;
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
+        var grown = EnsureCapacity(end);
 
         if (last)
         {

@@ -60,7 +60,10 @@ public sealed class IpDefragmenter
             _trackers.Add(key, tracker);
         }
 
-        if (_memory + packet.FragmentOffset + fragmentData.Length - tracker.BufferSize > _limits.MemoryCap)
+        // Grow first and count what the pool really handed out (it rounds up to a power of two, and the
+        // tracker doubles), so the cap bounds the bytes held, not an estimate of them.
+        _memory += tracker.EnsureCapacity(packet.FragmentOffset + fragmentData.Length);
+        if (_memory > _limits.MemoryCap)
         {
             Remove(key, tracker);
             anomaly = AnomalyKind.FragmentMemcap;

@@ -34,6 +34,13 @@ internal static class Ipv6Reader
             return -1;
         }
 
+        if (ip[0] >> 4 != 6)
+        {
+            // Ether type 0x86DD, LINKTYPE_IPV6 or AF_INET6 promise IPv6; anything else would be decoded as garbage addresses.
+            packet.Anomaly = AnomalyKind.Ipv6BadVersion;
+            return -1;
+        }
+
         int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(ip[PayloadLengthOffset..]);
         if (payloadLength == 0 && ip.Length > HeaderLength && ip[NextHeaderOffset] != IpProtocol.Ipv6NoNext)
         {

@@ -83,12 +83,11 @@ internal sealed class TcpStreamReassembler
                     _counters.TcpOverlaps++;
                 }
 
-                Deliver(payload[(int)(_nextOffset - start)..], consumer);
-                Drain(consumer);
+                DeliverInOrder(start, payload, consumer, observer);
             }
             else
             {
-                Buffer(start, payload.Span, consumer, observer);
+                Buffer(start, payload, consumer, observer);
             }
         }
 
@@ -167,21 +166,63 @@ internal sealed class TcpStreamReassembler
         consumer.OnData(_direction, new ReadOnlySequence<byte>(bytes));
     }
 
+    /// <summary>
+    /// Delivers a segment that starts at or before the next expected byte. Where it runs into bytes already
+    /// buffered from an earlier segment, those buffered bytes win (first-data policy) and a difference is reported.
+    /// </summary>
+    private void DeliverInOrder(long start, ReadOnlyMemory<byte> payload, IStreamConsumer consumer, IStreamObserver observer)
+    {
+        var end = start + payload.Length;
+        while (_nextOffset < end)
+        {
+            if (_segments.Count > 0 && _segments[0].Start <= _nextOffset)
+            {
+                var segment = _segments[0];
+                var overlapEnd = Math.Min(segment.End, end);
+                if (overlapEnd > _nextOffset)
+                {
+                    _counters.TcpOverlaps++;
+                    var theirs = segment.Span.Slice((int)(_nextOffset - segment.Start), (int)(overlapEnd - _nextOffset));
+                    var ours = payload.Span.Slice((int)(_nextOffset - start), (int)(overlapEnd - _nextOffset));
+                    if (!theirs.SequenceEqual(ours))
+                    {
+                        _counters.TcpOverlapsDifferentData++;
+                        observer.OnStreamAnomaly(AnomalyKind.TcpOverlapDifferentData, overlapEnd - _nextOffset);
+                    }
+                }
+
+                DeliverFirstSegment(consumer);
+            }
+            else
+            {
+                var stop = _segments.Count > 0 ? Math.Min(_segments[0].Start, end) : end;
+                Deliver(payload[(int)(_nextOffset - start)..(int)(stop - start)], consumer);
+            }
+        }
+
+        Drain(consumer);
+    }
+
     private void Drain(IStreamConsumer consumer)
     {
         while (_segments.Count > 0 && _segments[0].Start <= _nextOffset)
         {
-            var segment = _segments[0];
-            _segments.RemoveAt(0);
-            _bufferedBytes -= segment.Length;
-            if (segment.End > _nextOffset)
-            {
-                Deliver(segment.Data.AsMemory((int)(_nextOffset - segment.Start), (int)(segment.End - _nextOffset)), consumer);
-            }
-
-            _memory.Release(segment.Data.Length);
-            segment.Return();
+            DeliverFirstSegment(consumer);
         }
+    }
+
+    private void DeliverFirstSegment(IStreamConsumer consumer)
+    {
+        var segment = _segments[0];
+        _segments.RemoveAt(0);
+        _bufferedBytes -= segment.Length;
+        if (segment.End > _nextOffset)
+        {
+            Deliver(segment.Data.AsMemory((int)(_nextOffset - segment.Start), (int)(segment.End - _nextOffset)), consumer);
+        }
+
+        _memory.Release(segment.Data.Length);
+        segment.Return();
     }
 
     private void EndIfFinished(IStreamConsumer consumer)
@@ -212,33 +253,38 @@ internal sealed class TcpStreamReassembler
         consumer.OnGap(_direction, missing);
     }
 
-    private void Buffer(long start, ReadOnlySpan<byte> data, IStreamConsumer consumer, IStreamObserver observer)
+    private void Buffer(long start, ReadOnlyMemory<byte> data, IStreamConsumer consumer, IStreamObserver observer)
     {
         _counters.TcpSegmentsOutOfOrder++;
-        if (_bufferedBytes + data.Length > _limits.MaxBufferedBytesPerDirection || _segments.Count >= _limits.MaxSegmentsPerDirection)
+        if (!OverCap(data.Length))
         {
-            // The hole has outlived what we are willing to hold: give it up as a gap and move on.
-            observer.OnStreamAnomaly(_segments.Count >= _limits.MaxSegmentsPerDirection ? AnomalyKind.TcpSegmentsCap : AnomalyKind.TcpStreamMemcap, _bufferedBytes);
-            SkipTo(_segments.Count > 0 ? Math.Min(_segments[0].Start, start) : start, consumer, observer);
-            Drain(consumer);
-            if (start <= _nextOffset)
-            {
-                var skip = (int)Math.Min(_nextOffset - start, data.Length);
-                if (skip < data.Length)
-                {
-                    // Still holding no copy of these bytes: deliver them through a pooled buffer.
-                    var copy = BufferedSegment.Copy(_nextOffset, data[skip..]);
-                    Deliver(copy.Data.AsMemory(0, copy.Length), consumer);
-                    copy.Return();
-                    Drain(consumer);
-                }
-
-                return;
-            }
+            InsertUncovered(start, data.Span, observer);
+            return;
         }
 
-        InsertUncovered(start, data, observer);
+        observer.OnStreamAnomaly(_segments.Count >= _limits.MaxSegmentsPerDirection ? AnomalyKind.TcpSegmentsCap : AnomalyKind.TcpStreamMemcap, _bufferedBytes);
+
+        // The holes have outlived what we are willing to hold: give them up as gaps, oldest first,
+        // until this segment fits (one skip is not enough when many small segments sit behind many holes).
+        while (OverCap(data.Length) && _segments.Count > 0 && _segments[0].Start < start)
+        {
+            SkipTo(_segments[0].Start, consumer, observer);
+            Drain(consumer);
+        }
+
+        if (start > _nextOffset && !OverCap(data.Length))
+        {
+            InsertUncovered(start, data.Span, observer);
+            return;
+        }
+
+        // Still too much to hold, or now next in line: deliver it straight from the capture buffer, past its own hole.
+        SkipTo(start, consumer, observer);
+        DeliverInOrder(start, data, consumer, observer);
     }
+
+    private bool OverCap(int length) =>
+        _bufferedBytes + length > _limits.MaxBufferedBytesPerDirection || _segments.Count >= _limits.MaxSegmentsPerDirection;
 
     /// <summary>Stores the parts of [start, start+len) that no buffered segment covers; compares the parts that are covered.</summary>
     private void InsertUncovered(long start, ReadOnlySpan<byte> data, IStreamObserver observer)
