@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns run.sh's results.tsv (tool, rep, wall s, max RSS KiB) into a markdown table of medians."""
+"""Turns run.sh's results.tsv (tool, rep, wall s, max RSS KiB, user s, sys s, load) into a markdown table of medians."""
 import argparse
 import json
 import platform
@@ -31,8 +31,8 @@ def main():
     runs = {t: [] for t in TOOLS}
     with open(a.results) as f:
         for line in f:
-            tool, _, wall, rss = line.split("\t")
-            runs[tool].append((float(wall), int(rss)))
+            tool, _, wall, rss, user, system, load = line.split("\t")
+            runs[tool].append((float(wall), int(rss), float(user) + float(system), float(load)))
 
     sensor_packets, ndpi_packets = packets_seen(a.sensor_log, a.ndpi_log)
     for name, seen in (("sensor", sensor_packets), ("ndpiReader", ndpi_packets)):
@@ -40,23 +40,26 @@ def main():
             sys.exit(f"{name} reported {seen} packets, the capture has {meta['packets']}")
 
     bits, packets = meta["frame_bytes"] * 8, meta["packets"]
-    walls = {t: statistics.median(w for w, _ in runs[t]) for t in TOOLS}
+    walls = {t: statistics.median(r[0] for r in runs[t]) for t in TOOLS}
+    loads = [r[3] for t in TOOLS for r in runs[t]]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"Capture: {meta['file_bytes'] / 2**30:.2f} GiB, {packets:,} packets ({meta['copies']} copies of "
           f"{len(meta['inputs'])} pcaps), {meta['frame_bytes'] / 2**30:.2f} GiB of frames. "
           f"{datetime.now(timezone.utc):%Y-%m-%d} on {cpu}, {platform.system()} {platform.release()}, "
-          f"pinned to core {a.core}, file in page cache; median of {len(runs['sensor'])} runs.\n")
-    print("| tool | command | wall s | Gbit/s | Mpkt/s | peak RSS MiB | speed vs ndpiReader |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+          f"pinned to core {a.core}, file in page cache; median of {len(runs['sensor'])} runs; "
+          f"1-min load average after each run {min(loads):.2f} to {max(loads):.2f}.\n")
+    print("| tool | command | wall s | CPU s | Gbit/s | Mpkt/s | peak RSS MiB | speed vs ndpiReader |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     commands = {"sensor": "sensor analyze FILE -o /dev/null --quiet", "ndpiReader": "ndpiReader -i FILE",
                 "tcpdump": "tcpdump -nn -q -r FILE > /dev/null"}
     for t in TOOLS:
         wall = walls[t]
-        rss = statistics.median(r for _, r in runs[t]) / 1024
-        print(f"| {t} | `{commands[t]}` | {wall:.2f} | {bits / wall / 1e9:.2f} | {packets / wall / 1e6:.2f} "
+        rss = statistics.median(r[1] for r in runs[t]) / 1024
+        cpu_s = statistics.median(r[2] for r in runs[t])
+        print(f"| {t} | `{commands[t]}` | {wall:.2f} | {cpu_s:.2f} | {bits / wall / 1e9:.2f} | {packets / wall / 1e6:.2f} "
               f"| {rss:.0f} | {walls['ndpiReader'] / wall:.2f}x |")
-    print("\nGbit/s counts frame bytes (no pcap record headers). All runs (wall s):",
-          "; ".join(f"{t} " + " ".join(f"{w:.2f}" for w, _ in runs[t]) for t in TOOLS))
+    print("\nGbit/s and Mpkt/s are per wall second and count frame bytes (no pcap record headers); CPU s is user+system."
+          " All runs (wall s):", "; ".join(f"{t} " + " ".join(f"{r[0]:.2f}" for r in runs[t]) for t in TOOLS))
 
 
 if __name__ == "__main__":

@@ -56,25 +56,25 @@ sensor=$data/sensor/sensor
 # Warm the page cache so every tool reads from memory, not disk.
 cat "$capture" >/dev/null
 
-declare -A cmd=(
-  [sensor]="$sensor analyze $capture -o /dev/null --quiet"
-  [ndpiReader]="ndpiReader -i $capture"
-  [tcpdump]="tcpdump -nn -q -r $capture"
-)
+# One bounded, pinned run; /usr/bin/time records wall s, peak RSS (KiB) and user/system CPU s. CPU time is
+# kept because wall time also counts other processes that share the core (a busy shared machine).
+measure() { timeout "$timeout_s" /usr/bin/time -o "$data/time.txt" -f '%e %M %U %S' taskset -c "$core" "$@"; }
 results=$data/results.tsv
 : >"$results"
 for ((rep = 1; rep <= reps; rep++)); do
   # Interleaved so that drift in machine load hits every tool alike.
   for tool in sensor ndpiReader tcpdump; do
     log=$data/$tool.log
-    # shellcheck disable=SC2086 # the command line is split on purpose
-    if ! timeout "$timeout_s" /usr/bin/time -o "$data/time.txt" -f '%e %M' taskset -c "$core" ${cmd[$tool]} >"$log" 2>&1; then
-      echo "$tool failed or timed out (rep $rep); see $log" >&2
-      exit 1
-    fi
-    read -r wall rss <"$data/time.txt"
-    echo -e "$tool\t$rep\t$wall\t$rss" >>"$results"
-    echo "rep $rep $tool: ${wall}s, ${rss} KiB" >&2
+    # The analysers print a small summary (kept for the checks below); tcpdump's packet lines go to /dev/null.
+    case $tool in
+      sensor) measure "$sensor" analyze "$capture" -o /dev/null --quiet >"$log" 2>&1 ;;
+      ndpiReader) measure ndpiReader -i "$capture" >"$log" 2>&1 ;;
+      tcpdump) measure tcpdump -nn -q -r "$capture" >/dev/null 2>"$log" ;;
+    esac || { echo "$tool failed or timed out (rep $rep); see $log" >&2; exit 1; }
+    read -r wall rss user sys <"$data/time.txt"
+    read -r load _ </proc/loadavg
+    echo -e "$tool\t$rep\t$wall\t$rss\t$user\t$sys\t$load" >>"$results"
+    echo "rep $rep $tool: ${wall}s wall, ${user}+${sys}s CPU, ${rss} KiB, load $load" >&2
   done
 done
 
