@@ -27,6 +27,20 @@ public static class BenchmarkData
 
     public static Frame[] Frames => s_frames.Value;
 
+    /// <summary>all.pcap with its records repeated: a file large enough that the reader's buffer is its 4 MiB cap.</summary>
+    public static byte[] AllPcapRepeated(int copies)
+    {
+        var records = AllPcap.AsSpan(FileHeaderLength);
+        var file = new byte[FileHeaderLength + (records.Length * copies)];
+        AllPcap.AsSpan(0, FileHeaderLength).CopyTo(file);
+        for (var i = 0; i < copies; i++)
+        {
+            records.CopyTo(file.AsSpan(FileHeaderLength + (i * records.Length)));
+        }
+
+        return file;
+    }
+
     /// <summary>Mean frame length, to turn ns per packet into Gbit/s (Config/PerPacketThroughputColumn).</summary>
     public static double AverageFrameBytes => s_averageFrameBytes.Value;
 

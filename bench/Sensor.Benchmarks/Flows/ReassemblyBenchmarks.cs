@@ -7,13 +7,13 @@ namespace Sensor.Benchmarks.Flows;
 
 /// <summary>
 /// One direction of <see cref="TcpStreamReassembler"/> with a null consumer, per segment of 1460 bytes:
-/// in order (zero copy), swapped pairs, and windows delivered in reverse (buffered, then drained).
+/// in order (zero copy), swapped pairs, and windows delivered in reverse (buffered, then drained): 16
+/// segments, as after a short loss burst, and 256, a long hole (the per-direction cap is 4096 segments).
 /// </summary>
 public class ReassemblyBenchmarks
 {
     private const int SegmentBytes = 1460;
-    private const int Segments = 64;
-    private const int Window = 16;
+    private const int Segments = 256;
 
     private readonly ReadOnlyMemory<byte> _payload = new byte[SegmentBytes];
     private readonly IStreamConsumer _consumer = NullStreamConsumer.Instance;
@@ -54,11 +54,16 @@ public class ReassemblyBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Segments)]
-    public long OutOfOrderReversedWindow()
+    public long OutOfOrderReversedWindow() => SendReversedWindows(16);
+
+    [Benchmark(OperationsPerInvoke = Segments)]
+    public long OutOfOrderReversedWindowLarge() => SendReversedWindows(256);
+
+    private long SendReversedWindows(int window)
     {
-        for (var start = 0; start < Segments; start += Window)
+        for (var start = 0; start < Segments; start += window)
         {
-            for (var i = start + Window - 1; i >= start; i--)
+            for (var i = start + window - 1; i >= start; i--)
             {
                 Send(i);
             }
