@@ -3,8 +3,9 @@
 
 The inputs are merged in time order into one template. Copy k of the template gets its own addresses
 (so flows stay distinct per copy) and is shifted in time by k * (template span + 1 s), so older copies'
-flows time out as in a long capture. Addresses stay in non-routed ranges: IPv4 in 127.0.0.0/8, IPv6 in
-the documentation prefix 2001:db8::/32. IPv4 header and TCP/UDP checksums are updated incrementally
+flows time out as in a long capture. Addresses stay in ranges that are never routed: IPv4 in the reserved
+240.0.0.0/4, scattered over it (tcpdump caches address strings in a table hashed on the first 12 bits, so
+addresses that differ only in their low octets make it quadratic), IPv6 in the documentation prefix 2001:db8::/32. IPv4 header and TCP/UDP checksums are updated incrementally
 (RFC 1624), so a checksum that was right stays right (and a wrong one, e.g. offloaded on lo, stays wrong).
 Writes OUT.tmp then renames it, plus OUT.json with packet and byte counts. Python 3 standard library only.
 """
@@ -19,6 +20,13 @@ PCAP_MAGICS = {b"\xd4\xc3\xb2\xa1": ("<", 1), b"\xa1\xb2\xc3\xd4": (">", 1),
                b"\x4d\x3c\xb2\xa1": ("<", 1000), b"\xa1\xb2\x3c\x4d": (">", 1000)}
 LINKTYPE_ETHERNET = 1
 V6_BASE = int(ipaddress.IPv6Address("2001:db8::"))
+V4_BITS = 28  # 240.0.0.0/4
+
+
+def v4_address(index):
+    """Index 1.. to a distinct address of 240.0.0.0/4: odd multiplication is a bijection mod 2**28."""
+    scattered = (index * 0x9E3779B1) & ((1 << V4_BITS) - 1)
+    return 0xF0000000 | scattered if scattered != (1 << V4_BITS) - 1 else 0xF0000000  # never 255.255.255.255
 
 
 def read_pcap(path):
@@ -109,15 +117,15 @@ def main():
         patches[-1] = patches[-1] + (base + src_at,)
 
     copies = -(-args.size_bytes // len(template))
-    if 1 + copies * max(len(v4), 1) >= 1 << 24:
-        sys.exit(f"{copies} copies of {len(v4)} IPv4 addresses do not fit in 127.0.0.0/8: ask for less")
+    if 1 + copies * max(len(v4), 1) >= 1 << V4_BITS:
+        sys.exit(f"{copies} copies of {len(v4)} IPv4 addresses do not fit in 240.0.0.0/4: ask for less")
 
     tmp = args.out + ".tmp"
     with open(tmp, "wb") as out:
         out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, LINKTYPE_ETHERNET))
         for k in range(copies):
             blob = bytearray(template)
-            v4_base, v6_base = 0x7F000001 + k * len(v4), V6_BASE + 1 + k * len(v6)
+            v4_base, v6_base = 1 + k * len(v4), V6_BASE + 1 + k * len(v6)
             for patch in patches:
                 record, ts, version, si, di, old_sum, ip_csum, l4_csum, udp = patch[:9]
                 ts += start + k * period
@@ -125,7 +133,7 @@ def main():
                 if version == 0:
                     continue
                 if version == 4:
-                    addresses = struct.pack(">II", v4_base + si, v4_base + di)
+                    addresses = struct.pack(">II", v4_address(v4_base + si), v4_address(v4_base + di))
                 else:
                     s, d = v6_base + si, v6_base + di
                     addresses = struct.pack(">QQQQ", s >> 64, s & (2**64 - 1), d >> 64, d & (2**64 - 1))
