@@ -48,8 +48,8 @@ def main():
           f"{datetime.now(timezone.utc):%Y-%m-%d} on {cpu}, {platform.system()} {platform.release()}, "
           f"pinned to core {a.core}, file in page cache; median of {len(runs['sensor'])} runs; "
           f"1-min load average after each run {min(loads):.2f} to {max(loads):.2f}.\n")
-    print("| tool | command | wall s | CPU s | Gbit/s | Mpkt/s | peak RSS MiB | speed vs ndpiReader |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| tool | command | wall s | CPU s | Gbit/s | Mpkt/s | Gbit/s per CPU s | peak RSS MiB | speed vs ndpiReader |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     commands = {"sensor": "sensor analyze FILE -o /dev/null --quiet", "ndpiReader": "ndpiReader -i FILE",
                 "tcpdump": "tcpdump -nn -q -r FILE > /dev/null"}
     for t in TOOLS:
@@ -57,8 +57,9 @@ def main():
         rss = statistics.median(r[1] for r in runs[t]) / 1024
         cpu_s = statistics.median(r[2] for r in runs[t])
         print(f"| {t} | `{commands[t]}` | {wall:.2f} | {cpu_s:.2f} | {bits / wall / 1e9:.2f} | {packets / wall / 1e6:.2f} "
+              f"| {bits / cpu_s / 1e9:.2f} "
               f"| {rss:.0f} | {walls['ndpiReader'] / wall:.2f}x |")
-    print("\nGbit/s and Mpkt/s are per wall second and count frame bytes (no pcap record headers); CPU s is user+system."
+    print("\nGbit/s and Mpkt/s are per wall second and count frame bytes (no pcap record headers); CPU s is user+system of all the tool's threads (all pinned to the one core)."
           " All runs (wall s):", "; ".join(f"{t} " + " ".join(f"{r[0]:.2f}" for r in runs[t]) for t in TOOLS))
 
 
