@@ -92,13 +92,14 @@ def main():
 
     v4, v6 = {}, {}
     template = bytearray()
-    patches = []  # (record offset, ts, version, src index, dst index, old sum, ip csum pos, l4 csum pos, l4 is udp)
+    # (record offset, ts, version, src index, dst index, old address sum, ip csum pos, l4 csum pos, l4 is udp, src pos)
+    patches = []
     for ts, frame in frames:
         record = len(template)
         template += struct.pack("<IIII", 0, 0, len(frame), len(frame)) + frame
         where = locate(frame)
         if where is None:
-            patches.append((record, ts - start, 0, 0, 0, 0, -1, -1, False))
+            patches.append((record, ts - start, 0, 0, 0, 0, -1, -1, False, -1))
             continue
         version, ip, proto, l4 = where
         base = record + 16
@@ -113,8 +114,7 @@ def main():
             l4_csum = base + l4 + 16
         elif l4 >= 0 and proto == 17 and len(frame) >= l4 + 8:
             l4_csum, udp = base + l4 + 6, True
-        patches.append((record, ts - start, version, si, di, words_sum(src + dst), ip_csum, l4_csum, udp))
-        patches[-1] = patches[-1] + (base + src_at,)
+        patches.append((record, ts - start, version, si, di, words_sum(src + dst), ip_csum, l4_csum, udp, base + src_at))
 
     copies = -(-args.size_bytes // len(template))
     if 1 + copies * max(len(v4), 1) >= 1 << V4_BITS:
@@ -127,7 +127,7 @@ def main():
             blob = bytearray(template)
             v4_base, v6_base = 1 + k * len(v4), V6_BASE + 1 + k * len(v6)
             for patch in patches:
-                record, ts, version, si, di, old_sum, ip_csum, l4_csum, udp = patch[:9]
+                record, ts, version, si, di, old_sum, ip_csum, l4_csum, udp, src_pos = patch
                 ts += start + k * period
                 struct.pack_into("<II", blob, record, ts // 1_000_000, ts % 1_000_000)
                 if version == 0:
@@ -137,7 +137,7 @@ def main():
                 else:
                     s, d = v6_base + si, v6_base + di
                     addresses = struct.pack(">QQQQ", s >> 64, s & (2**64 - 1), d >> 64, d & (2**64 - 1))
-                blob[patch[9]:patch[9] + len(addresses)] = addresses
+                blob[src_pos:src_pos + len(addresses)] = addresses
                 new_sum = words_sum(addresses)
                 for position in (ip_csum, l4_csum):
                     if position < 0:

@@ -23,7 +23,7 @@ def packets_seen(sensor_log, ndpi_log):
 
 def main():
     p = argparse.ArgumentParser()
-    for name in ("--meta", "--results", "--sensor-log", "--ndpi-log", "--core", "--capture"):
+    for name in ("--meta", "--results", "--sensor-log", "--ndpi-log", "--core"):
         p.add_argument(name, required=True)
     a = p.parse_args()
     with open(a.meta) as f:

@@ -80,4 +80,4 @@ done
 
 # ndpiReader without -q prints only its summary (a few KiB); check both analysers saw every packet.
 python3 "$here/report.py" --meta "$capture.json" --results "$results" \
-  --sensor-log "$data/sensor.log" --ndpi-log "$data/ndpiReader.log" --core "$core" --capture "$capture"
+  --sensor-log "$data/sensor.log" --ndpi-log "$data/ndpiReader.log" --core "$core"
