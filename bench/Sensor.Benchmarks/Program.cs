@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Running;
+using Sensor.Benchmarks.Config;
 
 namespace Sensor.Benchmarks;
 
 internal static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // The shared config adds the memory diagnoser and per-packet columns to every benchmark; jobs come from the command line.
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
 }

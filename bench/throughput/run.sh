@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# End-to-end throughput on one core: `sensor analyze` vs ndpiReader vs tcpdump over one large capture
+# replicated from shared/pcaps (see bench/README.md). Every loop is bounded: REPS <= 20, each run <= TIMEOUT s.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+size=1G reps=5 core=1 timeout_s=900
+pcaps=${SENSOR_PCAPS:-$repo/../shared/pcaps}
+data=$here/.data
+
+usage() { echo "usage: $0 [--size 1G] [--reps 5] [--core 1] [--timeout SECONDS] [--pcaps DIR]" >&2; exit 2; }
+while (($#)); do
+  case $1 in
+    --size) size=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    --core) core=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    --pcaps) pcaps=$2; shift 2 ;;
+    *) usage ;;
+  esac
+done
+[[ $reps =~ ^[0-9]+$ ]] && ((reps >= 1 && reps <= 20)) || { echo "--reps must be 1..20" >&2; exit 2; }
+bytes=$(numfmt --from=iec "$size") || usage
+
+# Tools: Debian packages, installed only when missing (root, as on CI and dev machines).
+missing=()
+command -v tcpdump >/dev/null || missing+=(tcpdump)
+command -v ndpiReader >/dev/null || missing+=(libndpi-bin)
+[[ -x /usr/bin/time ]] || missing+=(time)
+command -v taskset >/dev/null || missing+=(util-linux)
+command -v python3 >/dev/null || missing+=(python3)
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]}" >&2
+  timeout 600 apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || { echo "dotnet SDK not found" >&2; exit 1; }
+
+# The capture: cached, rebuilt when the generator or an input is newer. all.pcap is the merge of the others.
+mkdir -p "$data"
+capture=$data/replay-$bytes.pcap
+inputs=()
+for f in "$pcaps"/*.pcap; do [[ $(basename "$f") == all.pcap ]] || inputs+=("$f"); done
+((${#inputs[@]})) || { echo "no pcaps in $pcaps" >&2; exit 1; }
+if [[ ! -s $capture || ! -s $capture.json || $here/make_capture.py -nt $capture ]] ||
+   [[ -n $(find "${inputs[@]}" -newer "$capture" -print -quit) ]]; then
+  echo "building $capture ($size) from ${#inputs[@]} pcaps" >&2
+  timeout 3600 python3 "$here/make_capture.py" --out "$capture" --size-bytes "$bytes" "${inputs[@]}" >/dev/null
+fi
+
+echo "publishing sensor (Release)" >&2
+timeout 900 dotnet publish "$repo/sensor/Sensor.Host" -c Release -o "$data/sensor" --nologo -v q >/dev/null
+sensor=$data/sensor/sensor
+
+# Warm the page cache so every tool reads from memory, not disk.
+cat "$capture" >/dev/null
+
+# One bounded, pinned run; /usr/bin/time records wall s, peak RSS (KiB) and user/system CPU s. CPU time is
+# kept because wall time also counts other processes that share the core (a busy shared machine).
+measure() { timeout "$timeout_s" /usr/bin/time -o "$data/time.txt" -f '%e %M %U %S' taskset -c "$core" "$@"; }
+results=$data/results.tsv
+: >"$results"
+for ((rep = 1; rep <= reps; rep++)); do
+  # Interleaved so that drift in machine load hits every tool alike.
+  for tool in sensor ndpiReader tcpdump; do
+    log=$data/$tool.log
+    # The analysers print a small summary (kept for the checks below); tcpdump's packet lines go to /dev/null.
+    case $tool in
+      sensor) measure "$sensor" analyze "$capture" -o /dev/null --quiet >"$log" 2>&1 ;;
+      ndpiReader) measure ndpiReader -i "$capture" >"$log" 2>&1 ;;
+      tcpdump) measure tcpdump -nn -q -r "$capture" >/dev/null 2>"$log" ;;
+    esac || { echo "$tool failed or timed out (rep $rep); see $log" >&2; exit 1; }
+    read -r wall rss user sys <"$data/time.txt"
+    read -r load _ </proc/loadavg
+    echo -e "$tool\t$rep\t$wall\t$rss\t$user\t$sys\t$load" >>"$results"
+    echo "rep $rep $tool: ${wall}s wall, ${user}+${sys}s CPU, ${rss} KiB, load $load" >&2
+  done
+done
+
+# ndpiReader without -q prints only its summary (a few KiB); check both analysers saw every packet.
+python3 "$here/report.py" --meta "$capture.json" --results "$results" \
+  --sensor-log "$data/sensor.log" --ndpi-log "$data/ndpiReader.log" --core "$core"
