@@ -21,7 +21,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     private readonly SensorInfo _sensor;
     private readonly ArrayBufferWriter<byte> _buffer = new(FlushThreshold * 2);
     private readonly Utf8JsonWriter _writer;
-    private readonly char[] _time = new char[EveTime.Length];
+    private readonly byte[] _sensorJson;
 
     public EveJsonEventSink(Stream stream, SensorInfo sensor, bool ownsStream = true)
     {
@@ -29,6 +29,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         _ownsStream = ownsStream;
         _sensor = sensor;
         _writer = new Utf8JsonWriter(_buffer, s_writerOptions);
+        _sensorJson = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["name"] = sensor.Name, ["mode"] = sensor.Mode });
     }
 
     public void Write(SensorEvent sensorEvent)
@@ -36,42 +37,43 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         var w = _writer;
         w.Reset(_buffer);
         w.WriteStartObject();
-        EveTime.Format(sensorEvent.TimestampMicros, _time);
-        w.WriteString("timestamp", _time);
-        if (sensorEvent.Flow is { } flow)
+        Span<byte> time = stackalloc byte[EveTime.Length];
+        EveTime.WriteUtf8(sensorEvent.TimestampMicros, time);
+        w.WriteString("timestamp"u8, time);
+        var flow = sensorEvent.Flow;
+        if (flow is not null)
         {
-            w.WriteNumber("flow_id", flow.FlowId);
+            w.WriteNumber("flow_id"u8, flow.FlowId);
         }
 
-        w.WriteString("event_type", sensorEvent.EventType);
-        if (sensorEvent.Flow is { } f)
+        w.WriteString("event_type"u8, sensorEvent.EventType);
+        if (flow is not null)
         {
-            w.WriteString("src_ip", f.Source.ToString());
-            if (f.HasPorts)
+            w.WriteString("src_ip"u8, flow.SourceText);
+            if (flow.HasPorts)
             {
-                w.WriteNumber("src_port", f.SourcePort);
+                w.WriteNumber("src_port"u8, flow.SourcePort);
             }
 
-            w.WriteString("dest_ip", f.Destination.ToString());
-            if (f.HasPorts)
+            w.WriteString("dest_ip"u8, flow.DestinationText);
+            if (flow.HasPorts)
             {
-                w.WriteNumber("dest_port", f.DestinationPort);
+                w.WriteNumber("dest_port"u8, flow.DestinationPort);
             }
 
-            w.WriteString("proto", f.ProtocolName);
-            if (f.AppProto is not null)
+            w.WriteString("proto"u8, flow.ProtocolName);
+            if (flow.AppProto is not null)
             {
-                w.WriteString("app_proto", f.AppProto);
+                w.WriteString("app_proto"u8, flow.AppProto);
             }
 
-            w.WriteString("community_id", f.CommunityId);
+            w.WriteString("community_id"u8, flow.CommunityId);
         }
 
-        w.WriteStartObject("sensor");
-        w.WriteString("name", _sensor.Name);
-        w.WriteString("mode", _sensor.Mode);
-        w.WriteEndObject();
-        w.WriteNumber("schema_version", SensorInfo.SchemaVersion);
+        // "sensor":{...},"schema_version":1 is the same on every line: serialised once.
+        w.WritePropertyName("sensor"u8);
+        w.WriteRawValue(_sensorJson, skipInputValidation: true);
+        w.WriteNumber("schema_version"u8, SensorInfo.SchemaVersion);
         sensorEvent.WriteBody(w);
         w.WriteEndObject();
         w.Flush();

@@ -48,26 +48,29 @@ public sealed class FlowEvent : SensorEvent
 
     public override void WriteBody(Utf8JsonWriter writer)
     {
-        writer.WriteStartObject("flow");
-        writer.WriteNumber("pkts_toserver", PacketsToServer);
-        writer.WriteNumber("pkts_toclient", PacketsToClient);
-        writer.WriteNumber("bytes_toserver", BytesToServer);
-        writer.WriteNumber("bytes_toclient", BytesToClient);
-        writer.WriteNumber("payload_bytes_toserver", PayloadBytesToServer);
-        writer.WriteNumber("payload_bytes_toclient", PayloadBytesToClient);
-        writer.WriteString("start", EveTime.Format(StartMicros));
-        writer.WriteString("end", EveTime.Format(EndMicros));
-        writer.WriteNumber("age", (EndMicros - StartMicros) / 1_000_000);
-        writer.WriteString("state", State);
-        writer.WriteString("reason", Reason);
+        writer.WriteStartObject("flow"u8);
+        writer.WriteNumber("pkts_toserver"u8, PacketsToServer);
+        writer.WriteNumber("pkts_toclient"u8, PacketsToClient);
+        writer.WriteNumber("bytes_toserver"u8, BytesToServer);
+        writer.WriteNumber("bytes_toclient"u8, BytesToClient);
+        writer.WriteNumber("payload_bytes_toserver"u8, PayloadBytesToServer);
+        writer.WriteNumber("payload_bytes_toclient"u8, PayloadBytesToClient);
+        Span<byte> time = stackalloc byte[EveTime.Length];
+        EveTime.WriteUtf8(StartMicros, time);
+        writer.WriteString("start"u8, time);
+        EveTime.WriteUtf8(EndMicros, time);
+        writer.WriteString("end"u8, time);
+        writer.WriteNumber("age"u8, (EndMicros - StartMicros) / 1_000_000);
+        writer.WriteString("state"u8, State);
+        writer.WriteString("reason"u8, Reason);
         if (Flow!.Protocol == 6)
         {
-            writer.WriteBoolean("midstream", Midstream);
-            writer.WriteNumber("gap_bytes_toserver", GapBytesToServer);
-            writer.WriteNumber("gap_bytes_toclient", GapBytesToClient);
+            writer.WriteBoolean("midstream"u8, Midstream);
+            writer.WriteNumber("gap_bytes_toserver"u8, GapBytesToServer);
+            writer.WriteNumber("gap_bytes_toclient"u8, GapBytesToClient);
             if (TcpFlags is not null)
             {
-                writer.WriteString("tcp_flags", TcpFlags);
+                writer.WriteString("tcp_flags"u8, TcpFlags);
             }
         }
 

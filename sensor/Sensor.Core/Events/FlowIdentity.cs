@@ -8,6 +8,9 @@ namespace Sensor.Core.Events;
 /// </summary>
 public sealed class FlowIdentity
 {
+    private string? _sourceText;
+    private string? _destinationText;
+
     public FlowIdentity(long flowId, byte protocol, IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort, string communityId)
     {
         FlowId = flowId;
@@ -41,4 +44,9 @@ public sealed class FlowIdentity
     public bool HasPorts => Protocol is 6 or 17 or 132;
 
     public string ProtocolName => ProtocolNames.Name(Protocol);
+
+    /// <summary>Text forms of the addresses, made once per flow: a flow's events all repeat them.</summary>
+    public string SourceText => _sourceText ??= Source.ToString();
+
+    public string DestinationText => _destinationText ??= Destination.ToString();
 }

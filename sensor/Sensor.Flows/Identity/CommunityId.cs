@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Sensor.Core.Hashing;
 
 namespace Sensor.Flows.Identity;
 
@@ -50,7 +49,7 @@ public static class CommunityId
 
         // SHA-1 is what the Community ID spec hashes with; an identifier, not a security use.
         Span<byte> digest = stackalloc byte[SHA1.HashSizeInBytes];
-        ReusableHash.Sha1(input[..at], digest);
+        Sha1OneBlock.Hash(input[..at], digest);
         return "1:" + Convert.ToBase64String(digest);
     }
 

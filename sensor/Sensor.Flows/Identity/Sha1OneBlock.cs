@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Sensor.Flows.Identity;
+
+/// <summary>
+/// SHA-1 (FIPS 180-4 §6.1) for inputs that fit one 64-byte block (at most 55 bytes): every Community ID input
+/// (≤ 40 bytes). Once per flow, the BCL's one-shot call into OpenSSL costs more than the hash itself
+/// (bench/ CommunityIdBenchmarks; about a quarter of the spine's CPU on the shared capture mix), so this hot
+/// path is written out. Tests compare it with <see cref="System.Security.Cryptography.SHA1"/>.
+/// </summary>
+internal static class Sha1OneBlock
+{
+    public const int MaxInput = 55;
+
+    public static void Hash(ReadOnlySpan<byte> input, Span<byte> digest)
+    {
+        if (input.Length > MaxInput)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input), "one block holds at most 55 bytes");
+        }
+
+        // Padding: the message, 0x80, zeros, and the bit length in the last 8 bytes.
+        Span<byte> block = stackalloc byte[64];
+        block.Clear();
+        input.CopyTo(block);
+        block[input.Length] = 0x80;
+        BinaryPrimitives.WriteUInt64BigEndian(block[56..], (ulong)input.Length * 8);
+
+        Span<uint> w = stackalloc uint[80];
+        for (var t = 0; t < 16; t++)
+        {
+            w[t] = BinaryPrimitives.ReadUInt32BigEndian(block[(4 * t)..]);
+        }
+
+        for (var t = 16; t < 80; t++)
+        {
+            w[t] = BitOperations.RotateLeft(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+        }
+
+        uint h0 = 0x67452301, h1 = 0xEFCDAB89, h2 = 0x98BADCFE, h3 = 0x10325476, h4 = 0xC3D2E1F0;
+        uint a = h0, b = h1, c = h2, d = h3, e = h4;
+        for (var t = 0; t < 80; t++)
+        {
+            uint f, k;
+            if (t < 20)
+            {
+                f = (b & c) | (~b & d);
+                k = 0x5A827999;
+            }
+            else if (t < 40)
+            {
+                f = b ^ c ^ d;
+                k = 0x6ED9EBA1;
+            }
+            else if (t < 60)
+            {
+                f = (b & c) | (b & d) | (c & d);
+                k = 0x8F1BBCDC;
+            }
+            else
+            {
+                f = b ^ c ^ d;
+                k = 0xCA62C1D6;
+            }
+
+            var temp = BitOperations.RotateLeft(a, 5) + f + e + k + w[t];
+            e = d;
+            d = c;
+            c = BitOperations.RotateLeft(b, 30);
+            b = a;
+            a = temp;
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(digest, h0 + a);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[4..], h1 + b);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[8..], h2 + c);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[12..], h3 + d);
+        BinaryPrimitives.WriteUInt32BigEndian(digest[16..], h4 + e);
+    }
+}
