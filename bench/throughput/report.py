@@ -8,7 +8,7 @@ import statistics
 import sys
 from datetime import datetime, timezone
 
-TOOLS = ("sensor", "ndpiReader", "tcpdump")
+TOOLS = ("sensor", "sensor-spine", "ndpiReader", "tcpdump")
 
 
 def packets_seen(sensor_log, ndpi_log):
@@ -50,7 +50,7 @@ def main():
           f"1-min load average after each run {min(loads):.2f} to {max(loads):.2f}.\n")
     print("| tool | command | wall s | CPU s | Gbit/s | Mpkt/s | Gbit/s per CPU s | peak RSS MiB | speed vs ndpiReader |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    commands = {"sensor": "sensor analyze FILE -o /dev/null --quiet", "ndpiReader": "ndpiReader -i FILE",
+    commands = {"sensor": "sensor analyze FILE -o /dev/null --quiet", "sensor-spine": "sensor analyze FILE -o /dev/null --quiet --spine-only", "ndpiReader": "ndpiReader -i FILE",
                 "tcpdump": "tcpdump -nn -q -r FILE > /dev/null"}
     for t in TOOLS:
         wall = walls[t]

@@ -63,11 +63,13 @@ results=$data/results.tsv
 : >"$results"
 for ((rep = 1; rep <= reps; rep++)); do
   # Interleaved so that drift in machine load hits every tool alike.
-  for tool in sensor ndpiReader tcpdump; do
+  for tool in sensor sensor-spine ndpiReader tcpdump; do
     log=$data/$tool.log
     # The analysers print a small summary (kept for the checks below); tcpdump's packet lines go to /dev/null.
     case $tool in
       sensor) measure "$sensor" analyze "$capture" -o /dev/null --quiet >"$log" 2>&1 ;;
+      # The spine alone (flows, reassembly; no TLS/QUIC/DNS fingerprints or AI attribution): the cost of the app layer is the difference.
+      sensor-spine) measure "$sensor" analyze "$capture" -o /dev/null --quiet --spine-only >"$log" 2>&1 ;;
       ndpiReader) measure ndpiReader -i "$capture" >"$log" 2>&1 ;;
       tcpdump) measure tcpdump -nn -q -r "$capture" >/dev/null 2>"$log" ;;
     esac || { echo "$tool failed or timed out (rep $rep); see $log" >&2; exit 1; }

@@ -17,6 +17,11 @@ internal static class Pipeline
     /// <summary>Builds the processor; returns null after printing why (e.g. a catalog file that cannot be read).</summary>
     public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error)
     {
+        if (!config.AppLayer)
+        {
+            return new PacketProcessor(config.Engine, sink, capture);
+        }
+
         var errors = new List<string>();
         var catalog = AiCatalog.Load([ShippedCatalogPath, .. config.ExtraCatalogs], errors);
         if (catalog is null)

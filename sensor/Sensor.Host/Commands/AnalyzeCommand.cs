@@ -13,14 +13,14 @@ namespace Sensor.Host.Commands;
 /// <summary><c>sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE]</c>: offline analysis of capture files.</summary>
 internal static class AnalyzeCommand
 {
-    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet]";
+    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet] [--spine-only]";
 
     private static readonly Dictionary<string, string> s_valueOptions = new(StringComparer.Ordinal)
     {
         ["-o"] = "output", ["--output"] = "output", ["--keylog"] = "keylog", ["--config"] = "config", ["-c"] = "config",
     };
 
-    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q" };
+    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q", "--spine-only" };
 
     /// <summary>Exit codes: 0 when at least one input was read, 1 when none could be, 2 for usage or config errors.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter error)
@@ -37,6 +37,11 @@ internal static class AnalyzeCommand
         if (config is null)
         {
             return 2;
+        }
+
+        if (line.Flag("--spine-only"))
+        {
+            config = config with { AppLayer = false };
         }
 
         var notes = new List<string>();

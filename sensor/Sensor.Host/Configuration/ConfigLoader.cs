@@ -15,7 +15,7 @@ namespace Sensor.Host.Configuration;
 internal static class ConfigLoader
 {
     /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
-    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog" };
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer" };
 
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
@@ -87,6 +87,7 @@ internal static class ConfigLoader
                 var key = $"{section}.{name}";
                 switch (key)
                 {
+                    case "app_layer.enabled": config = config with { AppLayer = reader2.Boolean(v, key, config.AppLayer) }; break;
                     case "catalog.extra": config = config with { ExtraCatalogs = [.. config.ExtraCatalogs, reader2.String(v, key) ?? ""] }; break;
                     case "sensor.name": config = config with { SensorName = reader2.String(v, key) ?? config.SensorName }; break;
                     case "flow.memcap": flows = flows with { MemoryCap = reader2.Size(v, key, flows.MemoryCap) }; break;
@@ -143,6 +144,17 @@ internal static class ConfigLoader
             }
 
             Error(node, key, $"expected a whole number from {min} to {max}");
+            return fallback;
+        }
+
+        public bool Boolean(YamlNode node, string key, bool fallback)
+        {
+            if (node is YamlScalarNode { Value: { } text } && bool.TryParse(text, out var value))
+            {
+                return value;
+            }
+
+            Error(node, key, "expected true or false");
             return fallback;
         }
 

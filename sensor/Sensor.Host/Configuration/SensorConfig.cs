@@ -9,6 +9,12 @@ internal sealed record SensorConfig
 
     public EngineOptions Engine { get; init; } = new();
 
+    /// <summary>
+    /// Whether application-layer parsing (TLS/QUIC/DNS fingerprints, AI attribution) runs. Off, the sensor is the
+    /// spine alone (flows and reassembly): the baseline the throughput harness compares against.
+    /// </summary>
+    public bool AppLayer { get; init; } = true;
+
     /// <summary>Catalog files loaded after the shipped one (analysts' additions), in order.</summary>
     public IReadOnlyList<string> ExtraCatalogs { get; init; } = [];
 
