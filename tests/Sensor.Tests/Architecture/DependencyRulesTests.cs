@@ -14,6 +14,9 @@ public class DependencyRulesTests
         ["Sensor.Capture"] = ["Sensor.Core", "Sensor.Decode", "SharpPcap", "PacketDotNet"],
         ["Sensor.Engine"] = ["Sensor.Core", "Sensor.Decode", "Sensor.Flows"],
         ["Sensor.Sinks"] = ["Sensor.Core"],
+        ["Sensor.Protocols"] = ["Sensor.Core"],
+        ["Sensor.Sessions"] = ["Sensor.Core", "Sensor.Protocols"],
+        ["Sensor.Inspection"] = ["Sensor.Core", "Sensor.Protocols", "Sensor.Sessions"],
     };
 
     public static TheoryData<string> Stages => new(s_allowed.Keys);
