@@ -45,6 +45,7 @@ public sealed class QuicEvent : SensorEvent
         }
 
         writer.WriteBoolean("ech", Ech);
+        writer.WriteBoolean("sni_missing", Sni is null);
         writer.WriteEndObject();
     }
 }

@@ -81,6 +81,9 @@ public sealed class TlsEvent : SensorEvent
         }
 
         writer.WriteBoolean("ech", Ech);
+
+        // A ClientHello without a server name: the destination is hidden from SNI-based policy (IP-only clients, evasion).
+        writer.WriteBoolean("sni_missing", Sni is null && Ja4 is not null);
         writer.WriteBoolean("decrypted", Decrypted);
         writer.WriteEndObject();
     }
