@@ -6,6 +6,7 @@ namespace Sensor.Inspection.Catalog;
 /// The AI vendor catalog (<c>classifiers/catalog/ai-catalog.json</c> plus extra files from the config): which hosts
 /// belong to which AI vendor and service, tenant hints visible on the wire, client hints and DoH resolvers.
 /// Later files extend earlier ones; an exact host in a later file replaces the earlier entry.
+/// Lookups are memoised without locks: one instance per worker thread.
 /// </summary>
 public sealed class AiCatalog
 {
@@ -44,10 +45,29 @@ public sealed class AiCatalog
         return errors.Count == 0 ? catalog : null;
     }
 
+    /// <summary>Distinct host names whose lookup result is remembered (pattern matching runs once per name).</summary>
+    private const int LookupCacheCapacity = 8192;
+
+    private readonly Dictionary<string, CatalogEntry?> _lookups = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>What the catalog knows about <paramref name="host"/>: the most specific vendor entry, else a generic MCP match.</summary>
     public CatalogEntry? Lookup(string host)
     {
-        host = host.TrimEnd('.');
+        if (_lookups.TryGetValue(host, out var known))
+        {
+            return known;
+        }
+
+        if (_lookups.Count >= LookupCacheCapacity)
+        {
+            _lookups.Clear();
+        }
+
+        return _lookups[host] = Match(host.TrimEnd('.'));
+    }
+
+    private CatalogEntry? Match(string host)
+    {
         if (_exact.TryGetValue(host, out var exact))
         {
             return exact;
