@@ -1,11 +1,12 @@
 using System.Buffers;
+using Sensor.Core.Buffers;
 
 namespace Sensor.Decode.Defrag;
 
 /// <summary>One datagram's fragments, copied into a pooled buffer; first data wins on overlap (BSD-like policy).</summary>
 internal sealed class FragmentTracker
 {
-    private readonly List<(int Start, int End)> _covered = new(4);
+    private readonly CoveredRanges _covered = new();
     private byte[] _buffer;
 
     public FragmentTracker(int initialSize, long firstSeenMicros)
@@ -80,33 +81,11 @@ internal sealed class FragmentTracker
             data[(cursor - offset)..].CopyTo(_buffer.AsSpan(cursor));
         }
 
-        Cover(offset, end);
+        _covered.Add(offset, end);
         return grown;
     }
 
-    public bool IsComplete => TotalLength >= 0 && _covered.Count == 1 && _covered[0].Start == 0 && _covered[0].End >= TotalLength;
+    public bool IsComplete => TotalLength >= 0 && _covered.ContiguousFromZero >= TotalLength;
 
     public void Release() => ArrayPool<byte>.Shared.Return(_buffer);
-
-    private void Cover(int start, int end)
-    {
-        var merged = (Start: start, End: end);
-        for (var i = _covered.Count - 1; i >= 0; i--)
-        {
-            var c = _covered[i];
-            if (c.End >= merged.Start && c.Start <= merged.End)
-            {
-                merged = (Math.Min(c.Start, merged.Start), Math.Max(c.End, merged.End));
-                _covered.RemoveAt(i);
-            }
-        }
-
-        var at = 0;
-        while (at < _covered.Count && _covered[at].Start < merged.Start)
-        {
-            at++;
-        }
-
-        _covered.Insert(at, merged);
-    }
 }

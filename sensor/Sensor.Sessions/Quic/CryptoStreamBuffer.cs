@@ -1,3 +1,4 @@
+using Sensor.Core.Buffers;
 using Sensor.Protocols.Quic;
 using Sensor.Protocols.Tls;
 
@@ -10,12 +11,12 @@ namespace Sensor.Sessions.Quic;
 internal sealed class CryptoStreamBuffer : IQuicCryptoHandler
 {
     private readonly byte[] _data = new byte[TlsConstants.MaxHandshakeMessage + 4];
-    private readonly List<(int Start, int End)> _covered = [];
+    private readonly CoveredRanges _covered = new();
 
     public bool Overflow { get; private set; }
 
     /// <summary>Bytes available from offset 0 without a hole.</summary>
-    public int Contiguous => _covered.Count > 0 && _covered[0].Start == 0 ? _covered[0].End : 0;
+    public int Contiguous => _covered.ContiguousFromZero;
 
     public ReadOnlySpan<byte> Prefix => _data.AsSpan(0, Contiguous);
 
@@ -29,23 +30,6 @@ internal sealed class CryptoStreamBuffer : IQuicCryptoHandler
 
         var start = (int)offset;
         data.CopyTo(_data.AsSpan(start));
-        var merged = (Start: start, End: start + data.Length);
-        for (var i = _covered.Count - 1; i >= 0; i--)
-        {
-            var c = _covered[i];
-            if (c.End >= merged.Start && c.Start <= merged.End)
-            {
-                merged = (Math.Min(c.Start, merged.Start), Math.Max(c.End, merged.End));
-                _covered.RemoveAt(i);
-            }
-        }
-
-        var at = 0;
-        while (at < _covered.Count && _covered[at].Start < merged.Start)
-        {
-            at++;
-        }
-
-        _covered.Insert(at, merged);
+        _covered.Add(start, start + data.Length);
     }
 }
