@@ -36,8 +36,9 @@ public static class DnsNameReader
                         return DnsStatus.Ok;
                     }
 
+                    // The limit counts the whole wire form, the terminating root label's octet included.
                     wireLength += length + 1;
-                    if (wireLength > DnsLimits.MaxNameLength)
+                    if (wireLength + 1 > DnsLimits.MaxNameLength)
                     {
                         return DnsStatus.NameTooLong;
                     }
