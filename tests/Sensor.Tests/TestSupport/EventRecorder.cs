@@ -30,6 +30,20 @@ internal sealed class EventRecorder : IEventSink
     {
     }
 
+    /// <summary>The event's own object (<c>{"dns": {...}}</c>) as JSON text, to compare events whole.</summary>
+    public static string Body(SensorEvent sensorEvent)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            sensorEvent.WriteBody(writer);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>A TCP or UDP flow identity between two documentation addresses.</summary>
     public static FlowIdentity Flow(ushort destinationPort, byte protocol = 6, long flowId = 1) =>
         new(flowId, protocol, System.Net.IPAddress.Parse("192.0.2.10"), 50000, System.Net.IPAddress.Parse("198.51.100.20"), destinationPort, "1:test");
