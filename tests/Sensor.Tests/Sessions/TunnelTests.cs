@@ -79,6 +79,53 @@ public sealed class TunnelTests
     }
 
     [Fact]
+    public void ConnectRetriedAfter407_OnTheSameConnection_IsStillFollowed()
+    {
+        // Proxy authentication: the first CONNECT is refused with 407 (and a body), the client retries on the same
+        // connection with credentials (NTLM/Negotiate need the same connection: two 407 rounds), then 200 and TLS.
+        var request = Encoding.ASCII.GetString(s_connectRequest);
+        var retry = request.Replace("\r\n\r\n", "\r\nProxy-Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==\r\n\r\n", StringComparison.Ordinal);
+        var final = request.Replace("\r\n\r\n", "\r\nProxy-Authorization: NTLM TlRMTVNTUAADAAAAGAAYAEgAAAA=\r\n\r\n", StringComparison.Ordinal);
+        const string body = "<html><body>Proxy authentication required</body></html>";
+        var refused = $"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nContent-Type: text/html\r\nContent-Length: {body.Length}\r\n\r\n{body}";
+        var challenge = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM TlRMTVNTUAACAAAADAAMADgAAAA=\r\ncontent-length: 0\r\n\r\n";
+        var expected = TlsConversation.Play(TlsConversation.Tls13).Bodies;
+        var hello = TlsVectors.AnthropicClientHelloRecords;
+        var server = TestSupport.CaptureStreams.FirstHelloRecords(TlsConversation.Tls13.ToClient);
+
+        (Direction, byte[])[] steps =
+        [
+            (Direction.ToServer, s_connectRequest),
+            (Direction.ToClient, Encoding.ASCII.GetBytes(refused)),
+            (Direction.ToServer, Encoding.ASCII.GetBytes(retry)),
+            (Direction.ToClient, Encoding.ASCII.GetBytes(challenge)),
+            (Direction.ToServer, Encoding.ASCII.GetBytes(final)),
+            (Direction.ToClient, s_connectResponse),
+            (Direction.ToServer, hello),
+            (Direction.ToClient, server),
+        ];
+
+        Assert.Equal(expected, TlsConversation.Run(steps).Bodies);
+        var random = new Random(407);
+        for (var round = 0; round < 20; round++)
+        {
+            Assert.Equal(expected, TlsConversation.Run(steps, random, maxChunk: round % 2 == 0 ? 1 : 40).Bodies);
+        }
+    }
+
+    [Fact]
+    public void ConnectRefused_ThenClosed_GivesNoEvent()
+    {
+        var result = TlsConversation.Run(
+        [
+            (Direction.ToServer, s_connectRequest),
+            (Direction.ToClient, "HTTP/1.1 403 Forbidden\r\nContent-Length: 5\r\nConnection: close\r\n\r\nnope."u8.ToArray()),
+        ]);
+        Assert.Empty(result.Events);
+        Assert.Empty(result.Anomalies);
+    }
+
+    [Fact]
     public void ConnectPreambleOver16KiB_GivesNoEvent_AndNoException()
     {
         // A header block that never ends within the 16 KiB a proxy preamble may take, then a hello.
