@@ -17,7 +17,7 @@ public sealed class GoldenRuns
         {
             var labels = LabelFile.Load(Path.Combine(Repo.Pcaps, name));
             var pcap = Repo.Pcap(labels.Pcap);
-            return new GoldenRun(labels, SensorCli.Run("analyze", "--quiet", pcap), PcapRecords.Read(File.ReadAllBytes(pcap)));
+            return new GoldenRun(labels, AnalyzeRuns.Of(pcap), PcapRecords.Read(File.ReadAllBytes(pcap)));
         })).Value;
 }
 

@@ -108,57 +108,74 @@ public sealed class AiCatalog
 
     private void Add(JsonElement root)
     {
-        if (root.TryGetProperty("version", out var version))
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            Versions.Add(version.GetString() ?? "");
+            throw new JsonException("the catalog must be a JSON object");
+        }
+
+        if (Optional(root, "version", "catalog") is { } version)
+        {
+            Versions.Add(version);
         }
 
         foreach (var vendor in Array(root, "vendors"))
         {
             VendorCount++;
-            var id = vendor.GetProperty("id").GetString()!;
-            var name = vendor.TryGetProperty("name", out var n) ? n.GetString() ?? id : id;
+            var id = Required(vendor, "id", "vendors[]");
+            var name = Optional(vendor, "name", $"vendor {id}") ?? id;
             foreach (var service in Array(vendor, "services"))
             {
-                var entry = new CatalogEntry(id, name, service.GetProperty("id").GetString()!, service.GetProperty("kind").GetString()!);
+                var entry = new CatalogEntry(id, name, Required(service, "id", $"vendor {id} services[]"), Required(service, "kind", $"vendor {id} services[]"));
                 foreach (var host in Array(service, "hosts"))
                 {
-                    AddHost(host.GetString()!, entry);
+                    AddHost(Text(host, $"vendor {id} service {entry.Service} hosts[]"), entry);
                 }
             }
         }
 
         if (root.TryGetProperty("generic_mcp_hosts", out var generic))
         {
-            _genericMcp.AddRange(Array(generic, "patterns").Select(p => new HostPattern(p.GetString()!)));
+            _genericMcp.AddRange(Array(generic, "patterns").Select(p => new HostPattern(Text(p, "generic_mcp_hosts.patterns[]"))));
         }
 
         foreach (var hint in Array(root, "tenant_hints"))
         {
-            _tenantHints[hint.GetProperty("host").GetString()!] = new TenantHint(
-                hint.GetProperty("vendor").GetString()!, hint.GetProperty("tenant").GetString()!, hint.GetProperty("basis").GetString()!,
-                hint.TryGetProperty("plan", out var plan) ? plan.GetString() : null);
+            _tenantHints[Required(hint, "host", "tenant_hints[]")] = new TenantHint(
+                Required(hint, "vendor", "tenant_hints[]"), Required(hint, "tenant", "tenant_hints[]"), Required(hint, "basis", "tenant_hints[]"),
+                Optional(hint, "plan", "tenant_hints[]"));
         }
 
         foreach (var client in Array(root, "clients"))
         {
-            var hint = new ClientHint(client.GetProperty("client").GetString()!, client.TryGetProperty("kind", out var kind) ? kind.GetString() ?? "" : "");
-            if (client.TryGetProperty("ja4", out var ja4))
+            var hint = new ClientHint(Required(client, "client", "clients[]"), Optional(client, "kind", "clients[]") ?? "");
+            if (Optional(client, "ja4", "clients[]") is { } ja4)
             {
-                _ja4Clients[ja4.GetString()!] = hint;
+                _ja4Clients[ja4] = hint;
             }
 
-            if (client.TryGetProperty("user_agent_prefix", out var prefix))
+            if (Optional(client, "user_agent_prefix", "clients[]") is { } prefix)
             {
-                _userAgents.Add((prefix.GetString()!, hint));
+                _userAgents.Add((prefix, hint));
             }
         }
 
         foreach (var resolver in Array(root, "doh_resolvers"))
         {
-            _dohResolvers.Add(resolver.GetString()!);
+            _dohResolvers.Add(Text(resolver, "doh_resolvers[]"));
         }
     }
+
+    // A value of the wrong kind (null, a number where a name belongs) is a catalog error, reported by Load like a syntax
+    // error; reading it with GetString()! let a null through to a dictionary key or a string method and crash the host.
+
+    private static string Required(JsonElement element, string name, string where) =>
+        element.TryGetProperty(name, out var value) ? Text(value, $"{where}.{name}") : throw new JsonException($"{where}: \"{name}\" is missing");
+
+    private static string? Optional(JsonElement element, string name, string where) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? Text(value, $"{where}.{name}") : null;
+
+    private static string Text(JsonElement value, string where) =>
+        value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : throw new JsonException($"{where} must be a non-empty string, not {value.ValueKind}");
 
     private void AddHost(string host, CatalogEntry entry)
     {

@@ -15,6 +15,7 @@ public static class DnsNameReader
         var jumps = 0;
         var wireLength = 0;
         var at = offset;
+        var segmentStart = offset; // where the labels being read began: the name's offset, then each pointer's target
         while (true)
         {
             if (at >= message.Length)
@@ -36,8 +37,9 @@ public static class DnsNameReader
                         return DnsStatus.Ok;
                     }
 
+                    // The limit counts the whole wire form, the terminating root label's octet included.
                     wireLength += length + 1;
-                    if (wireLength > DnsLimits.MaxNameLength)
+                    if (wireLength + 1 > DnsLimits.MaxNameLength)
                     {
                         return DnsStatus.NameTooLong;
                     }
@@ -74,13 +76,15 @@ public static class DnsNameReader
                     }
 
                     var target = ((length & 0x3F) << 8) | message[at + 1];
-                    if (target >= at)
+                    if (target >= segmentStart)
                     {
-                        // RFC 1035 pointers refer to a prior occurrence; pointing forward or at itself starts a loop.
+                        // RFC 1035 pointers refer to a prior occurrence. A target at or after the start of the labels just
+                        // read (forward, at itself, or back into this same run) reads them again and reaches this pointer
+                        // again: a loop. Each jump must go strictly before the previous one, so the walk always ends.
                         return DnsStatus.PointerLoop;
                     }
 
-                    at = target;
+                    at = segmentStart = target;
                     break;
 
                 default:

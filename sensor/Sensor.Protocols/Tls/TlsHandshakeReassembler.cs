@@ -150,52 +150,76 @@ public sealed class TlsHandshakeReassembler
 
     private int AppendHandshake(ReadOnlySpan<byte> fragment, ITlsHandshakeHandler handler, int used)
     {
-        if (_handshakeFill + fragment.Length > _maxMessage + HandshakeHeaderLength)
+        // Whole messages inside a record are handed on in place; only a message that continues in later records is
+        // buffered, and never past its own end. So the cap bounds one message, not a record that carries the end of
+        // one message and the start of the next (a server's Certificate and ServerKeyExchange often share records).
+        while (!fragment.IsEmpty)
         {
-            return Stop(TlsStreamStatus.TooLarge, used);
-        }
+            if (_handshakeFill == 0 && fragment.Length >= HandshakeHeaderLength)
+            {
+                var length = MessageLength(fragment);
+                if (length > _maxMessage)
+                {
+                    return Stop(TlsStreamStatus.TooLarge, used);
+                }
 
-        _handshake ??= ArrayPool<byte>.Shared.Rent(Math.Max(4096, fragment.Length));
-        if (_handshakeFill + fragment.Length > _handshake.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_maxMessage + HandshakeHeaderLength, Math.Max(_handshake.Length * 2, _handshakeFill + fragment.Length)));
-            _handshake.AsSpan(0, _handshakeFill).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_handshake);
-            _handshake = bigger;
-        }
+                if (fragment.Length >= HandshakeHeaderLength + length)
+                {
+                    if (!handler.OnHandshakeMessage(fragment[0], fragment.Slice(HandshakeHeaderLength, length)))
+                    {
+                        return Stop(TlsStreamStatus.Done, used);
+                    }
 
-        fragment.CopyTo(_handshake.AsSpan(_handshakeFill));
-        _handshakeFill += fragment.Length;
+                    fragment = fragment[(HandshakeHeaderLength + length)..];
+                    continue;
+                }
+            }
 
-        var consumed = 0;
-        while (_handshakeFill - consumed >= HandshakeHeaderLength)
-        {
-            var message = _handshake.AsSpan(consumed, _handshakeFill - consumed);
-            var length = (message[1] << 16) | BinaryPrimitives.ReadUInt16BigEndian(message[2..]);
-            if (length > _maxMessage)
+            // The header first, then the body: take no byte beyond the end of this message.
+            var target = _handshakeFill < HandshakeHeaderLength ? HandshakeHeaderLength : HandshakeHeaderLength + MessageLength(_handshake);
+            var take = Math.Min(target - _handshakeFill, fragment.Length);
+            EnsureHandshakeCapacity(_handshakeFill + take);
+            fragment[..take].CopyTo(_handshake.AsSpan(_handshakeFill));
+            _handshakeFill += take;
+            fragment = fragment[take..];
+            if (_handshakeFill < HandshakeHeaderLength)
+            {
+                continue;
+            }
+
+            var messageLength = MessageLength(_handshake);
+            if (messageLength > _maxMessage)
             {
                 return Stop(TlsStreamStatus.TooLarge, used);
             }
 
-            if (message.Length < HandshakeHeaderLength + length)
+            if (_handshakeFill == HandshakeHeaderLength + messageLength)
             {
-                break;
+                _handshakeFill = 0;
+                if (!handler.OnHandshakeMessage(_handshake![0], _handshake.AsSpan(HandshakeHeaderLength, messageLength)))
+                {
+                    return Stop(TlsStreamStatus.Done, used);
+                }
             }
-
-            consumed += HandshakeHeaderLength + length;
-            if (!handler.OnHandshakeMessage(message[0], message.Slice(HandshakeHeaderLength, length)))
-            {
-                return Stop(TlsStreamStatus.Done, used);
-            }
-        }
-
-        if (consumed > 0)
-        {
-            _handshake.AsSpan(consumed, _handshakeFill - consumed).CopyTo(_handshake);
-            _handshakeFill -= consumed;
         }
 
         return used;
+    }
+
+    /// <summary>The uint24 body length of the handshake message starting at <paramref name="message"/>.</summary>
+    private static int MessageLength(ReadOnlySpan<byte> message) => (message[1] << 16) | BinaryPrimitives.ReadUInt16BigEndian(message[2..]);
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_handshake))]
+    private void EnsureHandshakeCapacity(int needed)
+    {
+        _handshake ??= ArrayPool<byte>.Shared.Rent(Math.Max(4096, needed));
+        if (needed > _handshake.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_maxMessage + HandshakeHeaderLength, Math.Max(_handshake.Length * 2, needed)));
+            _handshake.AsSpan(0, _handshakeFill).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_handshake);
+            _handshake = bigger;
+        }
     }
 
     private int Stop(TlsStreamStatus status, int used)

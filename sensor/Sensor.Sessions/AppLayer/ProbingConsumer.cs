@@ -85,7 +85,7 @@ internal sealed class ProbingConsumer : IStreamConsumer
 
         if (HttpConnectPreamble.IsConnect(start))
         {
-            return new TunnelConsumer(_flow, _context, _certificates, new HttpConnectPreamble(), new HttpConnectPreamble(), "http-connect");
+            return new TunnelConsumer(_flow, _context, _certificates, new HttpConnectPreamble(client: true), new HttpConnectPreamble(client: false), "http-connect");
         }
 
         if (SocksPreamble.IsSocks(start))

@@ -16,20 +16,104 @@ internal abstract class TunnelPreamble
     public abstract int Measure(ReadOnlySpan<byte> bytes);
 }
 
-/// <summary>HTTP CONNECT (RFC 9110 §9.3.6): the request head and the proxy's response head, each ending at CRLF CRLF.</summary>
+/// <summary>
+/// HTTP CONNECT (RFC 9110 §9.3.6): the client's request heads and the proxy's response heads, each ending at CRLF CRLF.
+/// A proxy that wants credentials answers 407 and the client asks again on the same connection (NTLM and Negotiate
+/// need two rounds there), so the preamble runs up to the first 2xx response on the server side, refused responses and
+/// their bodies included, and up to the last CONNECT request on the client side.
+/// </summary>
 internal sealed class HttpConnectPreamble : TunnelPreamble
 {
+    private readonly bool _client;
+
+    public HttpConnectPreamble(bool client)
+    {
+        _client = client;
+    }
+
     public static bool IsConnect(ReadOnlySpan<byte> start) => start.StartsWith("CONNECT "u8);
 
     public override int Measure(ReadOnlySpan<byte> bytes)
     {
-        var end = bytes.IndexOf("\r\n\r\n"u8);
-        if (end < 0)
+        var at = 0;
+        while (true)
         {
-            return bytes.Length > MaxPreambleBytes ? -1 : 0;
+            var end = bytes[at..].IndexOf("\r\n\r\n"u8);
+            if (end < 0)
+            {
+                return bytes.Length > MaxPreambleBytes ? -1 : 0;
+            }
+
+            var head = bytes.Slice(at, end + 4);
+            at += end + 4;
+            if (_client)
+            {
+                // Another CONNECT follows (a retry with credentials), or the tunnel begins. Until a byte after this head
+                // has arrived, it cannot be told which.
+                var rest = bytes[at..];
+                if (rest.StartsWith("CONNECT "u8))
+                {
+                    continue;
+                }
+
+                return rest.Length < 8 && "CONNECT "u8.StartsWith(rest) ? 0 : at;
+            }
+
+            // "HTTP/1.1 200 Connection established": a 2xx opens the tunnel; anything else is skipped with its body.
+            if (head.Length < 12 || !head.StartsWith("HTTP/1."u8) || head[8] != (byte)' ' || !char.IsAsciiDigit((char)head[9]))
+            {
+                return -1;
+            }
+
+            if (head[9] == (byte)'2')
+            {
+                return at;
+            }
+
+            var body = ContentLength(head);
+            if (body < 0)
+            {
+                return -1; // a refused response whose body length we cannot tell (chunked): stop, do not guess
+            }
+
+            at += body;
+            if (at > bytes.Length)
+            {
+                return at > MaxPreambleBytes ? -1 : 0;
+            }
+        }
+    }
+
+    /// <summary>The Content-Length of a response head; 0 when absent, -1 when the body is chunked or the value unreadable.</summary>
+    private static int ContentLength(ReadOnlySpan<byte> head)
+    {
+        var length = 0;
+        foreach (var range in head.Split("\r\n"u8))
+        {
+            var line = head[range];
+            var colon = line.IndexOf((byte)':');
+            if (colon < 0)
+            {
+                continue;
+            }
+
+            var name = line[..colon];
+            var value = line[(colon + 1)..].Trim((byte)' ');
+            if (System.Text.Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
+            {
+                return -1;
+            }
+
+            if (System.Text.Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+            {
+                if (!System.Buffers.Text.Utf8Parser.TryParse(value, out length, out var consumed) || consumed != value.Length || length < 0)
+                {
+                    return -1;
+                }
+            }
         }
 
-        return end + 4;
+        return length;
     }
 }
 

@@ -68,6 +68,19 @@ internal sealed record LabelFile(string Pcap, string? Keylog, IReadOnlyList<Labe
 /// <summary>One labelled TCP connection: <c>packets</c> counts both directions, <c>bytes_*</c> are TCP payload bytes.</summary>
 internal sealed record LabelFlow(string Scenario, int TcpStream, string FiveTuple, long Packets, long BytesC2s, long BytesS2c, double FirstTs, double LastTs)
 {
+    /// <summary>The server name the client asked for (SNI, or the Host of plaintext HTTP); null for pooled connections never used.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The vendor id (<c>anthropic</c>, <c>notion</c>...), <c>none</c> for non-AI hosts, <c>unknown</c> for untrusted MCP servers.</summary>
+    public string Vendor { get; init; } = "none";
+
+    public bool IsAi { get; init; }
+
+    public bool IsMcp { get; init; }
+
+    /// <summary>What the clear part of the TLS handshake showed; null for plaintext flows.</summary>
+    public LabelTls? Tls { get; init; }
+
     public FiveTuple Tuple => Infrastructure.FiveTuple.Parse(FiveTuple);
 
     public long FirstMicros => (long)Math.Round(FirstTs * 1e6);
@@ -75,8 +88,19 @@ internal sealed record LabelFlow(string Scenario, int TcpStream, string FiveTupl
     public long LastMicros => (long)Math.Round(LastTs * 1e6);
 }
 
-/// <summary>One labelled DNS query (its UDP 5-tuple; A and AAAA queries may share one).</summary>
+/// <summary>A labelled flow's TLS handshake (Wireshark 4.0 JA3; JA4 from the labelling tool; <c>version</c> as <c>TLSv1.3</c>).</summary>
+internal sealed record LabelTls(string Sni, IReadOnlyList<string> AlpnOffered, string Ja3, string Ja3Full, string Ja4, IReadOnlyList<string> OfferedVersions, string Version, string CipherSuite, string? AlpnSelected);
+
+/// <summary>One labelled DNS query (its UDP 5-tuple; A and AAAA queries may share one) and the answer it got.</summary>
 internal sealed record LabelDns(double Ts, string FiveTuple, string Qname, string Qtype)
 {
+    public int Txid { get; init; }
+
+    /// <summary>NOERROR, NXDOMAIN...; null when no answer was captured.</summary>
+    public string? Rcode { get; init; }
+
+    /// <summary>The answer records' data (addresses for A/AAAA), in answer order.</summary>
+    public IReadOnlyList<string> Answers { get; init; } = [];
+
     public FiveTuple Tuple => Infrastructure.FiveTuple.Parse(FiveTuple);
 }
