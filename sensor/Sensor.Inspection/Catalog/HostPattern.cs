@@ -57,7 +57,8 @@ internal sealed class HostPattern
     {
         for (var i = 0; i < _labels.Length; i++)
         {
-            if (!Glob(_labels[i], labels[offset + i]))
+            // A host has no empty labels: a lone '*' label stands for at least one character.
+            if (labels[offset + i].Length == 0 || !Glob(_labels[i], labels[offset + i]))
             {
                 return false;
             }

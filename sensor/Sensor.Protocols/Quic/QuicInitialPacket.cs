@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Sensor.Core.Parsing;
@@ -17,6 +18,9 @@ public static class QuicInitialPacket
     private const int TagLength = 16;
     private const int SampleLength = 16;
     private const int MaxConnectionIdLength = 20;
+
+    /// <summary>Headers up to this size are unprotected on the stack (no token: about 50 bytes).</summary>
+    private const int MaxStackHeader = 256;
 
     /// <summary>Reads the long header at the start of <paramref name="datagram"/> without decrypting.</summary>
     public static ParseStatus TryReadHeader(ReadOnlySpan<byte> datagram, out uint version, out Range destinationConnectionId, out bool isInitial, out int packetLength)
@@ -101,7 +105,10 @@ public static class QuicInitialPacket
         // Header protection (RFC 9001 §5.4): mask = AES-ECB(hp, sample).
         Span<byte> mask = stackalloc byte[16];
         headerProtection.EncryptEcb(datagram.Slice(pnOffset + 4, SampleLength), mask, PaddingMode.None);
-        Span<byte> header = stackalloc byte[pnOffset + 4];
+        // The header includes the client's token, whose length the sender picks: stack for the usual
+        // sizes, a pooled array for long tokens, so a hostile datagram cannot drive a large stack allocation.
+        byte[]? rented = null;
+        var header = pnOffset + 4 <= MaxStackHeader ? stackalloc byte[pnOffset + 4] : (rented = ArrayPool<byte>.Shared.Rent(pnOffset + 4)).AsSpan(0, pnOffset + 4);
         datagram[..(pnOffset + 4)].CopyTo(header);
         header[0] ^= (byte)(mask[0] & 0x0F);
         var pnLength = (header[0] & 0x03) + 1;
@@ -124,6 +131,11 @@ public static class QuicInitialPacket
         var cipherLength = packetLength - payloadStart - TagLength;
         if (cipherLength <= 0 || plaintext.Length < cipherLength)
         {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
             return -1;
         }
 
@@ -135,6 +147,13 @@ public static class QuicInitialPacket
         catch (AuthenticationTagMismatchException)
         {
             return -1;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 }

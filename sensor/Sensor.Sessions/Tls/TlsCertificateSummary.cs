@@ -44,7 +44,7 @@ internal sealed record TlsCertificateSummary(string Subject, string Issuer, IRea
         }
     }
 
-    /// <summary>RFC 6125 matching of the SNI against the SAN DNS names (a wildcard covers one left-most label).</summary>
+    /// <summary>RFC 9525 matching of the SNI against the SAN DNS names only (no CN fallback; a wildcard covers one left-most label).</summary>
     public bool Matches(string serverName)
     {
         foreach (var name in DnsNames)

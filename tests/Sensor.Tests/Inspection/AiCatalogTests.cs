@@ -64,6 +64,7 @@ public sealed class AiCatalogTests : IDisposable
     [Theory]
     [InlineData("bedrock-runtime.us-east-1.extra.amazonaws.com")] // a '*' inside the name is one label
     [InlineData("bedrock-runtime.us-east-1.amazonaws.com.evil.net")]
+    [InlineData("bedrock-runtime..amazonaws.com")] // an empty label is no label: a lone '*' needs one character
     [InlineData("x.us-central1-aiplatform.googleapis.com")]
     public void LabelWildcards_StayWithinOneLabel(string host)
     {
