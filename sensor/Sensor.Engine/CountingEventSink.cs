@@ -19,6 +19,12 @@ public sealed class CountingEventSink : IEventSink
     {
         var counts = _counters.EventsByType;
         counts[sensorEvent.EventType] = counts.GetValueOrDefault(sensorEvent.EventType) + 1;
+        if (sensorEvent.SummaryLabel is { } label)
+        {
+            var key = (sensorEvent.EventType, label);
+            _counters.EventsByLabel[key] = _counters.EventsByLabel.GetValueOrDefault(key) + 1;
+        }
+
         _inner.Write(sensorEvent);
     }
 

@@ -46,6 +46,9 @@ public sealed class SensorCounters
     public long AnomalyEventsSuppressed;
     public readonly Dictionary<string, long> EventsByType = new(StringComparer.Ordinal);
 
+    /// <summary>Events by type and <see cref="Events.SensorEvent.SummaryLabel"/> (AI sessions by vendor), for the summary.</summary>
+    public readonly Dictionary<(string Type, string Label), long> EventsByLabel = new();
+
     public long AnomalyTotal()
     {
         long total = 0;

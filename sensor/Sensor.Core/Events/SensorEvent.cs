@@ -23,6 +23,9 @@ public abstract class SensorEvent
     /// <summary><c>event_type</c>: also the name of the object <see cref="WriteBody"/> writes.</summary>
     public abstract string EventType { get; }
 
+    /// <summary>A label the run summary breaks this event type down by (e.g. the AI vendor), or null.</summary>
+    public virtual string? SummaryLabel => null;
+
     /// <summary>Writes the type's own property (name and object) into the already open envelope object.</summary>
     public abstract void WriteBody(Utf8JsonWriter writer);
 }

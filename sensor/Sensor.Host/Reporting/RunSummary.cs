@@ -18,7 +18,14 @@ internal static class RunSummary
         output.WriteLine(string.Create(invariant, $"flows      {counters.FlowsCreated:N0} total ({counters.FlowsTimedOut:N0} timed out, {counters.FlowsEvicted:N0} evicted); tcp midstream {counters.TcpMidstreamPickups:N0}"));
         output.WriteLine(string.Create(invariant, $"reassembly {FormatBytes(counters.TcpBytesDelivered)} in order; {counters.TcpSegmentsOutOfOrder:N0} out-of-order, {counters.TcpRetransmissions:N0} retransmitted, {counters.TcpOverlaps:N0} overlaps ({counters.TcpOverlapsDifferentData:N0} with different data), {counters.TcpGaps:N0} gaps ({FormatBytes(counters.TcpGapBytes)})"));
         var events = counters.EventsByType;
-        output.WriteLine(string.Create(invariant, $"ai/mcp     {events.GetValueOrDefault("ai"):N0} AI sessions, {events.GetValueOrDefault("mcp"):N0} MCP messages; findings {events.GetValueOrDefault("finding"):N0}"));
+        var vendors = counters.EventsByLabel
+            .Where(e => e.Key.Type == "ai")
+            .OrderByDescending(e => e.Value)
+            .ThenBy(e => e.Key.Label, StringComparer.Ordinal)
+            .Select(e => string.Create(invariant, $"{e.Key.Label} {e.Value:N0}"))
+            .ToList();
+        var byVendor = vendors.Count > 0 ? " (" + string.Join(", ", vendors) + ")" : "";
+        output.WriteLine(string.Create(invariant, $"ai/mcp     {events.GetValueOrDefault("ai"):N0} AI/MCP sessions{byVendor}; {events.GetValueOrDefault("mcp"):N0} MCP messages; findings {events.GetValueOrDefault("finding"):N0}"));
         output.WriteLine("events     " + string.Join("  ", events.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => string.Create(invariant, $"{e.Key} {e.Value:N0}"))));
         var anomalies = counters.AnomalyTotal();
         output.Write(string.Create(invariant, $"anomalies  {anomalies:N0}"));

@@ -16,6 +16,8 @@ public sealed class AiEvent : SensorEvent
 
     public override string EventType => "ai";
 
+    public override string? SummaryLabel => Vendor;
+
     public required string Vendor { get; init; }
 
     public required string VendorName { get; init; }
