@@ -73,7 +73,7 @@ public sealed class AiSessionAttributor : IEventSink
             return null;
         }
 
-        var (host, source) = handshake?.Sni is { } sni ? (sni, "sni") : (_names.Lookup(identity.Destination), "dns");
+        var (host, source) = Host(handshake?.Sni, identity);
         if (host is null || _catalog.Lookup(host) is not { IsAiSession: true } entry)
         {
             return null;
@@ -96,9 +96,13 @@ public sealed class AiSessionAttributor : IEventSink
 
     private AiEvent? AttributeQuic(FlowEvent flow, FlowIdentity identity, QuicEvent hello)
     {
-        var (host, source) = hello.Sni is { } sni ? (sni, "sni") : (_names.Lookup(identity.Destination), "dns");
+        var (host, source) = Host(hello.Sni, identity);
         return host is not null && _catalog.Lookup(host) is { IsAiSession: true } entry ? Build(flow, identity, host, source, entry, hello.Ja4) : null;
     }
+
+    /// <summary>The server's name: the SNI, else the DNS name its address was resolved from.</summary>
+    private (string? Host, string Source) Host(string? sni, FlowIdentity identity) =>
+        sni is not null ? (sni, "sni") : (_names.Lookup(identity.Destination), "dns");
 
     private AiEvent Build(FlowEvent flow, FlowIdentity identity, string host, string source, CatalogEntry entry, string? ja4)
     {

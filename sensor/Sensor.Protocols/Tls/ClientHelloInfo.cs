@@ -41,4 +41,27 @@ public struct ClientHelloInfo
 
     /// <summary>encrypted_client_hello (0xfe0d): the real SNI is hidden in the inner hello.</summary>
     public bool HasEncryptedClientHello;
+
+    /// <summary>
+    /// The highest version offered: from supported_versions when present (RFC 8446 §4.2.1: then legacy_version is
+    /// ignored), GREASE left out; else legacy_version. <paramref name="body"/> is the hello these ranges point into.
+    /// </summary>
+    public readonly ushort HighestVersion(ReadOnlySpan<byte> body)
+    {
+        ushort highest = 0;
+        if (HasSupportedVersions)
+        {
+            var list = body[SupportedVersions];
+            for (var i = 0; i + 1 < list.Length; i += 2)
+            {
+                var v = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(list[i..]);
+                if (!TlsConstants.IsGrease(v) && v > highest)
+                {
+                    highest = v;
+                }
+            }
+        }
+
+        return highest != 0 ? highest : LegacyVersion;
+    }
 }

@@ -31,6 +31,9 @@ internal static class TlsHandshakeSummary
         return name.IsEmpty ? null : Text(name[..Math.Min(name.Length, MaxNameLength)]);
     }
 
+    /// <summary>One ALPN protocol name (the server's choice).</summary>
+    public static string ProtocolName(ReadOnlySpan<byte> name) => Text(name);
+
     public static List<string> AlpnList(ReadOnlySpan<byte> list)
     {
         var names = new List<string>();
@@ -69,25 +72,6 @@ internal static class TlsHandshakeSummary
         }
 
         return versions;
-    }
-
-    public static ushort HighestOffered(ReadOnlySpan<byte> body, in ClientHelloInfo info)
-    {
-        ushort highest = info.LegacyVersion;
-        if (info.HasSupportedVersions)
-        {
-            var list = body[info.SupportedVersions];
-            for (var i = 0; i + 1 < list.Length; i += 2)
-            {
-                var v = BinaryPrimitives.ReadUInt16BigEndian(list[i..]);
-                if (!TlsConstants.IsGrease(v) && v > highest)
-                {
-                    highest = v;
-                }
-            }
-        }
-
-        return highest;
     }
 
     public static string Ja4Of(ReadOnlySpan<byte> body, in ClientHelloInfo info, char transport)

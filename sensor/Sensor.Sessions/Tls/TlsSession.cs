@@ -141,7 +141,7 @@ internal sealed class TlsSession : IStreamConsumer
                 TlsHandshakeSummary.ServerName(body, info),
                 info.HasAlpn ? TlsHandshakeSummary.AlpnList(body[info.Alpn]) : [],
                 TlsHandshakeSummary.OfferedVersions(body, info),
-                TlsHandshakeSummary.HighestOffered(body, info),
+                info.HighestVersion(body),
                 TlsHandshakeSummary.Ja4Of(body, info, 't'),
                 ja3Hash,
                 ja3Text,
@@ -168,8 +168,8 @@ internal sealed class TlsSession : IStreamConsumer
                 }
 
                 var (hash, text) = TlsHandshakeSummary.Ja3sOf(body, info);
-                var alpn = info.HasAlpn ? TlsHandshakeSummary.AlpnList([(byte)body[info.Alpn].Length, .. body[info.Alpn]]) : [];
-                Hello = new ServerHelloSummary(info.NegotiatedVersion, info.CipherSuite, alpn.Count > 0 ? alpn[0] : null, hash, text);
+                var alpn = info.HasAlpn && !body[info.Alpn].IsEmpty ? TlsHandshakeSummary.ProtocolName(body[info.Alpn]) : null;
+                Hello = new ServerHelloSummary(info.NegotiatedVersion, info.CipherSuite, alpn, hash, text);
 
                 // TLS 1.3 encrypts everything after the ServerHello; a HelloRetryRequest is followed by a second hello.
                 return info.IsHelloRetryRequest || info.NegotiatedVersion < 0x0304;

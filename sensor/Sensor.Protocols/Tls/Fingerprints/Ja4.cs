@@ -78,26 +78,7 @@ public static class Ja4
 
     private static void WriteVersion(ReadOnlySpan<byte> body, in ClientHelloInfo info, Span<char> destination)
     {
-        var version = info.LegacyVersion;
-        if (info.HasSupportedVersions)
-        {
-            ushort highest = 0;
-            var list = body[info.SupportedVersions];
-            for (var i = 0; i + 1 < list.Length; i += 2)
-            {
-                var v = BinaryPrimitives.ReadUInt16BigEndian(list[i..]);
-                if (!TlsConstants.IsGrease(v) && v > highest)
-                {
-                    highest = v;
-                }
-            }
-
-            if (highest != 0)
-            {
-                version = highest;
-            }
-        }
-
+        var version = info.HighestVersion(body);
         var code = version switch
         {
             0x0304 => "13",
