@@ -1,0 +1,21 @@
+namespace Sensor.Core.Payloads;
+
+/// <summary>A message's headers in wire order. Small lists: a linear search beats a dictionary here.</summary>
+public sealed class HttpHeaderList : List<HttpHeader>
+{
+    /// <summary>The first value of <paramref name="name"/> (lower-case), or null.</summary>
+    public string? Get(string name)
+    {
+        foreach (var header in this)
+        {
+            if (string.Equals(header.Name, name, StringComparison.Ordinal))
+            {
+                return header.Value;
+            }
+        }
+
+        return null;
+    }
+
+    public bool Contains(string name) => Get(name) is not null;
+}

@@ -1,0 +1,21 @@
+namespace Sensor.Core.Payloads;
+
+/// <summary>
+/// What a worker's sessions hand their payloads to: observers of HTTP exchanges (MCP, AI APIs, tenant evidence)
+/// and inspectors of decoded bytes (the detectors). Composed once by the host.
+/// </summary>
+public sealed record PayloadHooks(IReadOnlyList<IHttpObserver> Observers, IReadOnlyList<IPayloadInspector> Inspectors)
+{
+    public static readonly PayloadHooks None = new([], []);
+
+    public bool HasInspectors => Inspectors.Count > 0;
+
+    /// <summary>Gives one decoded item to every inspector.</summary>
+    public void Inspect(in PayloadSource source, ReadOnlySpan<byte> data)
+    {
+        foreach (var inspector in Inspectors)
+        {
+            inspector.Inspect(source, data);
+        }
+    }
+}
