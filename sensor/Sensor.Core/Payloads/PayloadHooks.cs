@@ -2,11 +2,14 @@ namespace Sensor.Core.Payloads;
 
 /// <summary>
 /// What a worker's sessions hand their payloads to: observers of HTTP exchanges (MCP, AI APIs, tenant evidence)
-/// and inspectors of decoded bytes (the detectors). Composed once by the host.
+/// inspectors of decoded bytes (the detectors) and MCP message observers. Composed once by the host.
 /// </summary>
 public sealed record PayloadHooks(IReadOnlyList<IHttpObserver> Observers, IReadOnlyList<IPayloadInspector> Inspectors)
 {
     public static readonly PayloadHooks None = new([], []);
+
+    /// <summary>Observers of MCP messages (threat detectors); the MCP parser calls them.</summary>
+    public IReadOnlyList<IMcpObserver> McpObservers { get; init; } = [];
 
     public bool HasInspectors => Inspectors.Count > 0;
 

@@ -1,6 +1,5 @@
 using Sensor.Core.Events;
 using Sensor.Inspection.Catalog;
-using Sensor.Inspection.Findings;
 using Sensor.Sessions.Dns;
 using Sensor.Sessions.Quic;
 using Sensor.Sessions.Tls;

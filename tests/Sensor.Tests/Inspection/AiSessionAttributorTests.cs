@@ -5,7 +5,6 @@ using Sensor.Core.Events;
 using Sensor.Core.Streams;
 using Sensor.Inspection.Attribution;
 using Sensor.Inspection.Catalog;
-using Sensor.Inspection.Findings;
 using Sensor.Sessions.AppLayer;
 using Sensor.Sessions.Dns;
 using Sensor.Sessions.Quic;

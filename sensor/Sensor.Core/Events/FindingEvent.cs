@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Sensor.Core.Events;
 
-namespace Sensor.Inspection.Findings;
+namespace Sensor.Core.Events;
 
 /// <summary>
 /// <c>finding</c>: one per detection (events.md). For secrets <see cref="Redacted"/> holds only a short prefix and
