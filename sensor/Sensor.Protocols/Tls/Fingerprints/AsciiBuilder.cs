@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Sensor.Core.Hashing;
 
 namespace Sensor.Protocols.Tls.Fingerprints;
@@ -59,16 +58,16 @@ internal ref struct AsciiBuilder
     /// <summary>First 12 hex characters of SHA-256 of the written text (JA4's truncated hash).</summary>
     public readonly void Sha256Prefix12(Span<char> destination)
     {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        ReusableHash.Sha256(Written, digest);
+        Span<byte> digest = stackalloc byte[ShortSha256.DigestLength];
+        ShortSha256.Hash(Written, digest);
         HexDigits.Write(digest[..6], destination[..12]);
     }
 
     /// <summary>MD5 of the written text as 32 hex characters (JA3).</summary>
     public readonly void Md5Hex(Span<char> destination)
     {
-        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
-        ReusableHash.Md5(Written, digest); // JA3 is defined over MD5: an identifier, not a security control
+        Span<byte> digest = stackalloc byte[ShortMd5.DigestLength];
+        ShortMd5.Hash(Written, digest); // JA3 is defined over MD5: an identifier, not a security control
 
         HexDigits.Write(digest, destination[..32]);
     }
