@@ -74,4 +74,10 @@ public enum AnomalyKind : byte
 
     // decode: an IPv6 link/ether type whose header does not say version 6
     Ipv6BadVersion,
+
+    // TLS decryption (key logs): keys were there but the flow could not be opened; it goes on metadata-only
+    TlsDecryptFailed,
+    TlsDecryptMalformedRecord,
+    TlsDecryptUnsupported,
+    TlsDecryptKeysIncomplete,
 }

@@ -69,6 +69,10 @@ public static class AnomalyNames
         n[(int)AnomalyKind.QuicMalformedFrames] = ("quic", "malformed_frames");
         n[(int)AnomalyKind.QuicMalformedClientHello] = ("quic", "malformed_client_hello");
         n[(int)AnomalyKind.Ipv6BadVersion] = ("ipv6", "bad_version");
+        n[(int)AnomalyKind.TlsDecryptFailed] = ("tls", "decrypt_failed");
+        n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
+        n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
+        n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
         return n;
     }
 }
