@@ -14,7 +14,7 @@ public static partial class Http2Frames
     /// | Identifier (16) | Value (32) |  repeated
     /// </code>
     /// </summary>
-    public static Http2Status ReadSettings(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out int count)
+    public static Http2Status ReadSettings(Http2FrameHeader header, ReadOnlySpan<byte> payload, out int count)
     {
         count = 0;
         if (header.StreamId != 0)

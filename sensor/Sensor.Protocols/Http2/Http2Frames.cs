@@ -19,7 +19,7 @@ public static partial class Http2Frames
     /// |                           Padding (*)                       ...
     /// </code>
     /// </summary>
-    private static Http2Status Unpad(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> content)
+    private static Http2Status Unpad(Http2FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> content)
     {
         content = payload;
         if (!header.HasFlag(Http2Flags.Padded))
@@ -37,7 +37,7 @@ public static partial class Http2Frames
     }
 
     /// <summary>DATA (§6.1): the application bytes, padding removed.</summary>
-    public static Http2Status ReadData(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> data)
+    public static Http2Status ReadData(Http2FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> data)
     {
         data = default;
         return header.StreamId == 0 ? Http2Status.BadStreamId : Unpad(header, payload, out data);
@@ -49,7 +49,7 @@ public static partial class Http2Frames
     /// |Pad Length? (8)| E | Stream Dependency? (31) | Weight? (8) | Field Block Fragment (*) | Padding (*)
     /// </code>
     /// </summary>
-    public static Http2Status ReadHeaders(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out Http2Priority priority, out ReadOnlySpan<byte> fragment)
+    public static Http2Status ReadHeaders(Http2FrameHeader header, ReadOnlySpan<byte> payload, out Http2Priority priority, out ReadOnlySpan<byte> fragment)
     {
         priority = default;
         fragment = default;
@@ -80,7 +80,7 @@ public static partial class Http2Frames
     }
 
     /// <summary>PRIORITY (§6.3): exactly 5 octets, stream id non-zero.</summary>
-    public static Http2Status ReadPriority(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out Http2Priority priority)
+    public static Http2Status ReadPriority(Http2FrameHeader header, ReadOnlySpan<byte> payload, out Http2Priority priority)
     {
         priority = default;
         if (header.StreamId == 0)
@@ -98,7 +98,7 @@ public static partial class Http2Frames
     }
 
     /// <summary>RST_STREAM (§6.4): a 32-bit error code.</summary>
-    public static Http2Status ReadRstStream(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out uint errorCode)
+    public static Http2Status ReadRstStream(Http2FrameHeader header, ReadOnlySpan<byte> payload, out uint errorCode)
     {
         errorCode = 0;
         if (header.StreamId == 0)
@@ -121,7 +121,7 @@ public static partial class Http2Frames
     /// |Pad Length? (8)| R | Promised Stream ID (31) | Field Block Fragment (*) | Padding (*)
     /// </code>
     /// </summary>
-    public static Http2Status ReadPushPromise(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out int promisedStreamId, out ReadOnlySpan<byte> fragment)
+    public static Http2Status ReadPushPromise(Http2FrameHeader header, ReadOnlySpan<byte> payload, out int promisedStreamId, out ReadOnlySpan<byte> fragment)
     {
         promisedStreamId = 0;
         fragment = default;
@@ -147,7 +147,7 @@ public static partial class Http2Frames
     }
 
     /// <summary>PING (§6.7): 8 opaque octets on stream 0.</summary>
-    public static Http2Status ReadPing(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out ulong opaque)
+    public static Http2Status ReadPing(Http2FrameHeader header, ReadOnlySpan<byte> payload, out ulong opaque)
     {
         opaque = 0;
         if (header.StreamId != 0)
@@ -170,7 +170,7 @@ public static partial class Http2Frames
     /// | R | Last-Stream-ID (31) | Error Code (32) | Additional Debug Data (*)
     /// </code>
     /// </summary>
-    public static Http2Status ReadGoAway(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out int lastStreamId, out uint errorCode, out ReadOnlySpan<byte> debugData)
+    public static Http2Status ReadGoAway(Http2FrameHeader header, ReadOnlySpan<byte> payload, out int lastStreamId, out uint errorCode, out ReadOnlySpan<byte> debugData)
     {
         lastStreamId = 0;
         errorCode = 0;
@@ -192,7 +192,7 @@ public static partial class Http2Frames
     }
 
     /// <summary>WINDOW_UPDATE (§6.9): a 31-bit increment, never 0; on stream 0 or a stream.</summary>
-    public static Http2Status ReadWindowUpdate(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out int increment)
+    public static Http2Status ReadWindowUpdate(Http2FrameHeader header, ReadOnlySpan<byte> payload, out int increment)
     {
         increment = 0;
         if (payload.Length != 4)
@@ -205,7 +205,7 @@ public static partial class Http2Frames
     }
 
     /// <summary>CONTINUATION (§6.10): the rest of a header block; no padding, no priority.</summary>
-    public static Http2Status ReadContinuation(in Http2FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment)
+    public static Http2Status ReadContinuation(Http2FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment)
     {
         fragment = payload;
         return header.StreamId == 0 ? Http2Status.BadStreamId : Http2Status.Done;
