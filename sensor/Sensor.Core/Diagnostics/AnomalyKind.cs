@@ -87,4 +87,14 @@ public enum AnomalyKind : byte
     HttpCompressionBomb,
     HttpContentDecodingError,
     HttpBodyTruncated,
+
+    // HTTP/2 and HPACK (http2)
+    Http2BadPreface,
+    Http2MalformedFrame,
+    Http2FrameTooLarge,
+    Http2HpackError,
+    Http2HeaderBlockTooLarge,
+    Http2ContinuationFlood,
+    Http2TooManyStreams,
+    Http2Gap,
 }
