@@ -97,4 +97,10 @@ public enum AnomalyKind : byte
     Http2ContinuationFlood,
     Http2TooManyStreams,
     Http2Gap,
+
+    // TLS decryption (key logs): keys were there but the flow could not be opened; it goes on metadata-only
+    TlsDecryptFailed,
+    TlsDecryptMalformedRecord,
+    TlsDecryptUnsupported,
+    TlsDecryptKeysIncomplete,
 }

@@ -88,6 +88,10 @@ public static class AnomalyNames
         n[(int)AnomalyKind.Http2ContinuationFlood] = ("http2", "continuation_flood");
         n[(int)AnomalyKind.Http2TooManyStreams] = ("http2", "too_many_streams");
         n[(int)AnomalyKind.Http2Gap] = ("http2", "gap");
+        n[(int)AnomalyKind.TlsDecryptFailed] = ("tls", "decrypt_failed");
+        n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
+        n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
+        n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
         return n;
     }
 }
