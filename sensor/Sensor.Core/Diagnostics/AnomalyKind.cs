@@ -75,6 +75,29 @@ public enum AnomalyKind : byte
     // decode: an IPv6 link/ether type whose header does not say version 6
     Ipv6BadVersion,
 
+    // HTTP/1.x and content decoding (http1)
+    HttpMalformedRequest,
+    HttpMalformedResponse,
+    HttpHeadTooLarge,
+    HttpMalformedChunkedBody,
+    HttpTooManyPendingRequests,
+    HttpStreamGap,
+    HttpContentLengthWithChunked,
+    HttpResponseWithoutRequest,
+    HttpCompressionBomb,
+    HttpContentDecodingError,
+    HttpBodyTruncated,
+
+    // HTTP/2 and HPACK (http2)
+    Http2BadPreface,
+    Http2MalformedFrame,
+    Http2FrameTooLarge,
+    Http2HpackError,
+    Http2HeaderBlockTooLarge,
+    Http2ContinuationFlood,
+    Http2TooManyStreams,
+    Http2Gap,
+
     // TLS decryption (key logs): keys were there but the flow could not be opened; it goes on metadata-only
     TlsDecryptFailed,
     TlsDecryptMalformedRecord,

@@ -13,8 +13,12 @@ internal static class HttpSessions
     /// <param name="decrypted">Whether the bytes came out of TLS decryption.</param>
     public static IStreamConsumer Create(FlowIdentity flow, StreamContext context, string? alpn, bool decrypted)
     {
-        // Placeholder until the HTTP/1.1 and HTTP/2 sessions land (issue 4).
-        _ = (flow, context, alpn, decrypted);
+        if (alpn == "h2")
+        {
+            return new Http2Session(flow, context, decrypted);
+        }
+
+        // Placeholder until the HTTP/1.1 session lands (issue 4).
         return NullStreamConsumer.Instance;
     }
 }
