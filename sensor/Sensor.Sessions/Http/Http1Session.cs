@@ -169,7 +169,7 @@ internal sealed class Http1Session : IStreamConsumer
 
             var rest = data[at..];
             var starts = side.Direction == Direction.ToServer
-                ? HttpProbe.Probe(rest) == HttpProbeResult.Http1Request
+                ? HttpProbe.Probe(rest) == HttpProbeResult.Http1Request || rest.StartsWith("CONNECT "u8)
                 : rest.StartsWith("HTTP/1."u8);
             if (starts)
             {
