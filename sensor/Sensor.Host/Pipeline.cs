@@ -1,11 +1,15 @@
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
+using Sensor.Core.Payloads;
 using Sensor.Engine;
 using Sensor.Host.Configuration;
 using Sensor.Inspection.Attribution;
 using Sensor.Inspection.Catalog;
 using Sensor.Sessions.AppLayer;
 using Sensor.Sessions.Dns;
+using Sensor.Tenancy.Features;
+using Sensor.Tenancy.Model;
+using Sensor.Tenancy.Sessions;
 
 namespace Sensor.Host;
 
@@ -14,8 +18,12 @@ internal static class Pipeline
 {
     public static string ShippedCatalogPath => Path.Combine(AppContext.BaseDirectory, "catalog", "ai-catalog.json");
 
+    /// <summary>The tenant model shipped with the sensor (classifiers/models/, see its MODEL_CARD.md): <c>tenants.ml.model: default</c>.</summary>
+    public static string ShippedModelPath => Path.Combine(AppContext.BaseDirectory, "models", "tenant-model.zip");
+
     /// <summary>Builds the processor; returns null after printing why (e.g. a catalog file that cannot be read).</summary>
-    public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error)
+    /// <param name="featureRows">Receives one tenant feature row per AI session (<c>--features</c>), or null.</param>
+    public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error, Action<TenantFeatures>? featureRows = null)
     {
         if (!config.AppLayer)
         {
@@ -34,12 +42,26 @@ internal static class Pipeline
             return null;
         }
 
+        TenantModel? model = null;
+        if (config.Tenants.ModelPath is { } modelPath && (model = TenantModel.Load(modelPath, out var modelError)) is null)
+        {
+            error.WriteLine("sensor: tenants.ml.model " + modelError);
+            return null;
+        }
+
         var names = new DnsNameCache();
+        var tenancy = new TenantAttribution(config.Tenants, model) { FeatureRows = featureRows };
         return new PacketProcessor(
             config.Engine,
             sink,
             capture,
-            context => new AppLayerFactory(context, names),
-            events => new AiSessionAttributor(catalog, names, events));
+            context =>
+            {
+                tenancy.Anomalies = context.Anomalies;
+                // Tenant attribution observes last: the evidence producers before it fill the exchange first.
+                var hooks = context.Payloads with { Observers = [.. context.Payloads.Observers, tenancy] };
+                return new AppLayerFactory(context with { Payloads = hooks }, names);
+            },
+            events => new AiSessionAttributor(catalog, names, events, tenancy));
     }
 }

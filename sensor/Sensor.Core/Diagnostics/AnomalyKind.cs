@@ -74,4 +74,8 @@ public enum AnomalyKind : byte
 
     // decode: an IPv6 link/ether type whose header does not say version 6
     Ipv6BadVersion,
+
+    // tenant attribution: per-flow evidence or tracked-flow caps reached
+    TenancyEvidenceCap,
+    TenancyTrackedFlowsCap,
 }

@@ -69,6 +69,8 @@ public static class AnomalyNames
         n[(int)AnomalyKind.QuicMalformedFrames] = ("quic", "malformed_frames");
         n[(int)AnomalyKind.QuicMalformedClientHello] = ("quic", "malformed_client_hello");
         n[(int)AnomalyKind.Ipv6BadVersion] = ("ipv6", "bad_version");
+        n[(int)AnomalyKind.TenancyEvidenceCap] = ("app", "tenancy_evidence_cap");
+        n[(int)AnomalyKind.TenancyTrackedFlowsCap] = ("app", "tenancy_tracked_flows_cap");
         return n;
     }
 }
