@@ -18,7 +18,7 @@ public static class ExchangeRules
     public const string BasisCorporateHost = "host:corporate-domain";
 
     /// <summary>Request headers a corporate proxy inserts to restrict logins to the enterprise's tenants (pcaps README, q_*).</summary>
-    public static readonly string[] RestrictionHeaderNames = ["anthropic-allowed-org-ids", "chatgpt-allowed-workspace-id"];
+    public static readonly string[] RestrictionHeaderNames = ["anthropic-allowed-org-ids", "chatgpt-allowed-workspace-id", "openai-allowed-organization-ids"];
 
     /// <summary>Id kinds in the order they decide: an organisation match outweighs a project mismatch.</summary>
     private static readonly string[] s_idKinds = ["org_id", "workspace_id", "enterprise_id", "project_id"];
