@@ -1,5 +1,6 @@
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
+using Sensor.Core.Payloads;
 using Sensor.Engine;
 using Sensor.Host.Configuration;
 using Sensor.Inspection.Attribution;
@@ -8,6 +9,9 @@ using Sensor.Protocols.Tls.Decryption;
 using Sensor.Sessions.AppLayer;
 using Sensor.Sessions.Dns;
 using Sensor.Sessions.Tls;
+using Sensor.Tenancy.Features;
+using Sensor.Tenancy.Model;
+using Sensor.Tenancy.Sessions;
 
 namespace Sensor.Host;
 
@@ -16,9 +20,13 @@ internal static class Pipeline
 {
     public static string ShippedCatalogPath => Path.Combine(AppContext.BaseDirectory, "catalog", "ai-catalog.json");
 
+    /// <summary>The tenant model shipped with the sensor (classifiers/models/, see its MODEL_CARD.md): <c>tenants.ml.model: default</c>.</summary>
+    public static string ShippedModelPath => Path.Combine(AppContext.BaseDirectory, "models", "tenant-model.zip");
+
     /// <summary>Builds the processor; returns null after printing why (e.g. a catalog file that cannot be read).</summary>
     /// <param name="keys">TLS key log secrets (files and pcapng secrets blocks) for passive decryption; null: none.</param>
-    public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error, TlsKeyStore? keys = null)
+    /// <param name="featureRows">Receives one tenant feature row per AI session (<c>--features</c>), or null.</param>
+    public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error, TlsKeyStore? keys = null, Action<TenantFeatures>? featureRows = null)
     {
         if (!config.AppLayer)
         {
@@ -37,13 +45,27 @@ internal static class Pipeline
             return null;
         }
 
+        TenantModel? model = null;
+        if (config.Tenants.ModelPath is { } modelPath && (model = TenantModel.Load(modelPath, out var modelError)) is null)
+        {
+            error.WriteLine("sensor: tenants.ml.model " + modelError);
+            return null;
+        }
+
         var names = new DnsNameCache();
         var decryption = keys is null ? null : new TlsDecryption(keys);
+        var tenancy = new TenantAttribution(config.Tenants, model) { FeatureRows = featureRows };
         return new PacketProcessor(
             config.Engine,
             sink,
             capture,
-            context => new AppLayerFactory(context, names, decryption),
-            events => new AiSessionAttributor(catalog, names, events));
+            context =>
+            {
+                tenancy.Anomalies = context.Anomalies;
+                // Tenant attribution observes last: the evidence producers before it fill the exchange first.
+                var hooks = context.Payloads with { Observers = [.. context.Payloads.Observers, tenancy] };
+                return new AppLayerFactory(context with { Payloads = hooks }, names, decryption);
+            },
+            events => new AiSessionAttributor(catalog, names, events, tenancy));
     }
 }

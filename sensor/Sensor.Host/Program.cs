@@ -11,9 +11,12 @@ internal static class Program
 
         usage:
           sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE]   analyse pcap/pcapng files (.gz too) or directories
+                 [--features FILE [--labels FILE]]                    also write one tenant feature row per AI session
           sensor capture -i IFACE [-f BPF] [-o FILE] [--snaplen N] [-c COUNT] [--duration SECONDS] [--config FILE]
                                                                       capture live through libpcap until Ctrl-C/SIGTERM,
                                                                       COUNT packets or SECONDS seconds
+          sensor train --data FILE --out MODEL [--holdout FRACTION]       train the tenant model on labelled feature rows
+          sensor eval --model MODEL --data FILE [--report FILE.html]      precision, recall, F1, AUC, confusion matrix, PR curve
           sensor --version
 
         Events go to FILE or standard output as EVE-style NDJSON; the summary goes to standard error.
@@ -36,6 +39,10 @@ internal static class Program
                 return AnalyzeCommand.Run(rest, error);
             case "capture":
                 return CaptureCommand.Run(rest, error);
+            case "train":
+                return TrainCommand.Run(rest, Console.Out, error);
+            case "eval":
+                return EvalCommand.Run(rest, Console.Out, error);
             case "--version":
             case "version":
                 Console.Out.WriteLine("sensor " + (typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev"));

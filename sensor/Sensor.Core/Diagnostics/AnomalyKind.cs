@@ -103,4 +103,8 @@ public enum AnomalyKind : byte
     TlsDecryptMalformedRecord,
     TlsDecryptUnsupported,
     TlsDecryptKeysIncomplete,
+
+    // tenant attribution: per-flow evidence or tracked-flow caps reached
+    TenancyEvidenceCap,
+    TenancyTrackedFlowsCap,
 }

@@ -92,6 +92,9 @@ public static class AnomalyNames
         n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
         n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
         n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
+
+        n[(int)AnomalyKind.TenancyEvidenceCap] = ("app", "tenancy_evidence_cap");
+        n[(int)AnomalyKind.TenancyTrackedFlowsCap] = ("app", "tenancy_tracked_flows_cap");
         return n;
     }
 }

@@ -68,6 +68,9 @@ public sealed class HttpExchange
     /// <summary>AI vendor API details (model, stream, declared tools), when the exchange is an AI API call.</summary>
     public AiApiCall? AiCall { get; set; }
 
+    /// <summary>This request's tenant verdict, set by tenant attribution before the <c>http</c> event is written.</summary>
+    public TenantVerdict? TenantVerdict { get; set; }
+
     public void Redact(string location) => (RedactedLocations ??= new HashSet<string>(StringComparer.Ordinal)).Add(location);
 
     public bool IsRedacted(string location) => RedactedLocations?.Contains(location) == true;

@@ -8,17 +8,19 @@ using Sensor.Host.Configuration;
 using Sensor.Host.Reporting;
 using Sensor.Protocols.Tls.Decryption;
 using Sensor.Sinks;
+using Sensor.Tenancy.Features;
 
 namespace Sensor.Host.Commands;
 
 /// <summary><c>sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE]</c>: offline analysis of capture files.</summary>
 internal static class AnalyzeCommand
 {
-    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet] [--spine-only]";
+    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet] [--spine-only] [--features FILE [--labels FILE]]";
 
     private static readonly Dictionary<string, string> s_valueOptions = new(StringComparer.Ordinal)
     {
         ["-o"] = "output", ["--output"] = "output", ["--keylog"] = "keylog", ["--config"] = "config", ["-c"] = "config",
+        ["--features"] = "features", ["--labels"] = "labels",
     };
 
     private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q", "--spine-only" };
@@ -72,9 +74,15 @@ internal static class AnalyzeCommand
             return 2;
         }
 
+        using var features = FeatureExport.Open(line.Value("features"), line.Value("labels"), error);
+        if (features is null)
+        {
+            return 2;
+        }
+
         using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModePcap));
         var capture = new CaptureCounters();
-        var processor = Pipeline.Create(config, sink, capture, error, keys);
+        var processor = Pipeline.Create(config, sink, capture, error, keys, features.Rows);
         if (processor is null)
         {
             return 2;
@@ -94,6 +102,7 @@ internal static class AnalyzeCommand
                 continue;
             }
 
+            features.Capture = Path.GetFileNameWithoutExtension(file);
             Pump(source, processor, progress, bytesBefore, keys, secrets);
             capture.FilesRead++;
             bytesBefore += SafeLength(file);
@@ -108,6 +117,7 @@ internal static class AnalyzeCommand
 
         processor.Finish();
         sink.Flush();
+        features.Describe(notes);
         RunSummary.Write(error, processor.Counters, capture, clock.Elapsed, processor.NowMicros - processor.FirstMicros, notes);
         if (capture.FilesRead == 0)
         {

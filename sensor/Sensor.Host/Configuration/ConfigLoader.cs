@@ -15,7 +15,7 @@ namespace Sensor.Host.Configuration;
 internal static class ConfigLoader
 {
     /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
-    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer" };
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "tenants" };
 
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
@@ -66,6 +66,13 @@ internal static class ConfigLoader
             if (!s_sections.Contains(section))
             {
                 reader2.Error(keyNode, section, "unknown section (known: " + string.Join(", ", s_sections) + ")");
+                continue;
+            }
+
+            if (section == "tenants")
+            {
+                // Deeper than section.key: vendor sections, credential lists, the model (TenantConfigReader).
+                config = config with { Tenants = TenantConfigReader.Read(path, value, errors, Pipeline.ShippedModelPath) };
                 continue;
             }
 

@@ -1,4 +1,5 @@
 using Sensor.Engine;
+using Sensor.Tenancy.Configuration;
 
 namespace Sensor.Host.Configuration;
 
@@ -17,6 +18,9 @@ internal sealed record SensorConfig
 
     /// <summary>Catalog files loaded after the shipped one (analysts' additions), in order.</summary>
     public IReadOnlyList<string> ExtraCatalogs { get; init; } = [];
+
+    /// <summary>The enterprise's tenants, sanctioned credentials and the tenant model (<c>tenants:</c>).</summary>
+    public TenantPolicy Tenants { get; init; } = TenantPolicy.Empty;
 
     /// <summary>Seconds between <c>stats</c> events in live mode (Suricata's <c>stats.interval: 8</c>).</summary>
     public int StatsIntervalSeconds { get; init; } = 8;

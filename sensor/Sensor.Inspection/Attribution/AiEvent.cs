@@ -31,9 +31,16 @@ public sealed class AiEvent : SensorEvent
 
     public string? Client { get; init; }
 
+    /// <summary>enterprise, personal, unknown, or mixed when requests of one connection went to both.</summary>
     public string Tenant { get; init; } = "unknown";
 
     public string? TenantId { get; init; }
+
+    /// <summary>Every tenant id the session's requests showed, when more than one (a <c>mixed</c> keep-alive connection).</summary>
+    public IReadOnlyList<string> TenantIds { get; init; } = [];
+
+    /// <summary>Requests per tenant verdict (enterprise, personal, unknown), when the payload was visible.</summary>
+    public IReadOnlyDictionary<string, int>? RequestTenants { get; init; }
 
     public IReadOnlyList<string> Basis { get; init; } = [];
 
@@ -75,6 +82,28 @@ public sealed class AiEvent : SensorEvent
         else
         {
             writer.WriteNull("tenant_id");
+        }
+
+        if (TenantIds.Count > 1)
+        {
+            writer.WriteStartArray("tenant_ids");
+            foreach (var id in TenantIds)
+            {
+                writer.WriteStringValue(id);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (RequestTenants is { } requests && requests.Values.Any(n => n > 0))
+        {
+            writer.WriteStartObject("requests");
+            foreach (var (tenant, count) in requests)
+            {
+                writer.WriteNumber(tenant, count);
+            }
+
+            writer.WriteEndObject();
         }
 
         writer.WriteStartArray("basis");

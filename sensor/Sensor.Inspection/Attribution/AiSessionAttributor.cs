@@ -1,4 +1,5 @@
 using Sensor.Core.Events;
+using Sensor.Core.Payloads;
 using Sensor.Inspection.Catalog;
 using Sensor.Sessions.Dns;
 using Sensor.Sessions.Quic;
@@ -19,12 +20,15 @@ public sealed class AiSessionAttributor : IEventSink
     private readonly IEventSink _inner;
     private readonly Dictionary<long, TlsEvent> _handshakes = new();
     private readonly Dictionary<long, QuicEvent> _quic = new();
+    private readonly ITenantAttribution? _tenancy;
 
-    public AiSessionAttributor(AiCatalog catalog, DnsNameCache names, IEventSink inner)
+    /// <param name="tenancy">Tenant attribution (classifiers/Sensor.Tenancy); without it the tenant is the catalog hint or unknown.</param>
+    public AiSessionAttributor(AiCatalog catalog, DnsNameCache names, IEventSink inner, ITenantAttribution? tenancy = null)
     {
         _catalog = catalog;
         _names = names;
         _inner = inner;
+        _tenancy = tenancy;
     }
 
     public void Write(SensorEvent sensorEvent)
@@ -49,6 +53,8 @@ public sealed class AiSessionAttributor : IEventSink
                 {
                     _inner.Write(ai);
                 }
+
+                _tenancy?.Forget(identity.FlowId);
 
                 break;
         }
@@ -78,7 +84,7 @@ public sealed class AiSessionAttributor : IEventSink
             return null;
         }
 
-        return Build(flow, identity, host, source, entry, handshake?.Ja4);
+        return Build(flow, identity, host, source, entry, handshake?.Ja4, handshake?.ServerAlpn, handshake?.Version);
     }
 
     /// <summary>DNS over HTTPS to a public resolver: the DNS answers that attribute flows are hidden from the sensor.</summary>
@@ -96,17 +102,56 @@ public sealed class AiSessionAttributor : IEventSink
     private AiEvent? AttributeQuic(FlowEvent flow, FlowIdentity identity, QuicEvent hello)
     {
         var (host, source) = Host(hello.Sni, identity);
-        return host is not null && _catalog.Lookup(host) is { IsAiSession: true } entry ? Build(flow, identity, host, source, entry, hello.Ja4) : null;
+        return host is not null && _catalog.Lookup(host) is { IsAiSession: true } entry ? Build(flow, identity, host, source, entry, hello.Ja4, hello.Alpns.Count > 0 ? hello.Alpns[0] : null, "QUIC") : null;
     }
 
     /// <summary>The server's name: the SNI, else the DNS name its address was resolved from.</summary>
     private (string? Host, string Source) Host(string? sni, FlowIdentity identity) =>
         sni is not null ? (sni, "sni") : (_names.Lookup(identity.Destination), "dns");
 
-    private AiEvent Build(FlowEvent flow, FlowIdentity identity, string host, string source, CatalogEntry entry, string? ja4)
+    private AiEvent Build(FlowEvent flow, FlowIdentity identity, string host, string source, CatalogEntry entry, string? ja4, string? alpn, string? tlsVersion)
     {
         var hint = _catalog.TenantHintFor(host);
         var client = ja4 is not null ? _catalog.ClientForJa4(ja4) : null;
+        if (_tenancy is not null)
+        {
+            var facts = new AiSessionFacts(identity, entry.Vendor, entry.Service, entry.Kind, host, source)
+            {
+                Client = client?.Client,
+                Ja4 = ja4,
+                Alpn = alpn,
+                TlsVersion = tlsVersion,
+                Hint = hint is null ? null : new TenantVerdict(hint.Tenant, null, [hint.Basis], 1.0),
+                Plan = hint?.Plan,
+                BytesToServer = flow.BytesToServer,
+                BytesToClient = flow.BytesToClient,
+                PacketsToServer = flow.PacketsToServer,
+                PacketsToClient = flow.PacketsToClient,
+                StartMicros = flow.StartMicros,
+                EndMicros = flow.EndMicros,
+            };
+            var decided = _tenancy.Decide(facts, _inner);
+            return new AiEvent(flow.EndMicros, identity)
+            {
+                Vendor = entry.Vendor,
+                VendorName = entry.VendorName,
+                Service = entry.Service,
+                ServiceKind = entry.Kind,
+                Mcp = entry.IsMcp,
+                Host = host,
+                HostSource = source,
+                Client = client?.Client,
+                Tenant = decided.Verdict.Tenant,
+                TenantId = decided.Verdict.TenantId,
+                TenantIds = decided.TenantIds,
+                Basis = decided.Verdict.Basis,
+                Confidence = decided.Verdict.Confidence,
+                RequestTenants = decided.RequestTenants,
+                Plan = hint?.Plan,
+                Model = decided.Model,
+            };
+        }
+
         return new AiEvent(flow.EndMicros, identity)
         {
             Vendor = entry.Vendor,
