@@ -74,4 +74,8 @@ public enum AnomalyKind : byte
 
     // decode: an IPv6 link/ether type whose header does not say version 6
     Ipv6BadVersion,
+
+    // detectors: an item had more distinct findings than the per-item cap; the per-worker dedupe memory was reset
+    DetectorItemFindingsCap,
+    DetectorDedupeReset,
 }

@@ -16,7 +16,7 @@ public static class AnomalyNames
     public static string Type(AnomalyKind kind) => Layer(kind) switch
     {
         "stream" or "flow" => "stream",
-        "app" or "tls" or "dns" or "quic" => "applayer",
+        "app" or "tls" or "dns" or "quic" or "detect" => "applayer",
         _ => "decode",
     };
 
@@ -69,6 +69,8 @@ public static class AnomalyNames
         n[(int)AnomalyKind.QuicMalformedFrames] = ("quic", "malformed_frames");
         n[(int)AnomalyKind.QuicMalformedClientHello] = ("quic", "malformed_client_hello");
         n[(int)AnomalyKind.Ipv6BadVersion] = ("ipv6", "bad_version");
+        n[(int)AnomalyKind.DetectorItemFindingsCap] = ("detect", "item_findings_cap");
+        n[(int)AnomalyKind.DetectorDedupeReset] = ("detect", "dedupe_reset");
         return n;
     }
 }
