@@ -34,12 +34,18 @@ internal static class Pipeline
             return null;
         }
 
+        var detectors = DetectorSetup.Create(config.Detectors, error);
+        if (detectors is null)
+        {
+            return null;
+        }
+
         var names = new DnsNameCache();
         return new PacketProcessor(
             config.Engine,
             sink,
             capture,
-            context => new AppLayerFactory(context, names),
+            context => new AppLayerFactory(detectors.Attach(context), names),
             events => new AiSessionAttributor(catalog, names, events));
     }
 }

@@ -14,6 +14,8 @@ internal static class Program
           sensor capture -i IFACE [-f BPF] [-o FILE] [--snaplen N] [-c COUNT] [--duration SECONDS] [--config FILE]
                                                                       capture live through libpcap until Ctrl-C/SIGTERM,
                                                                       COUNT packets or SECONDS seconds
+          sensor scan FILE|- [-o FILE] [--config FILE]                        run the secret/PII detectors over a text, JSON or
+                                                                      raw HTTP message; exit 1 when something was found
           sensor --version
 
         Events go to FILE or standard output as EVE-style NDJSON; the summary goes to standard error.
@@ -36,6 +38,8 @@ internal static class Program
                 return AnalyzeCommand.Run(rest, error);
             case "capture":
                 return CaptureCommand.Run(rest, error);
+            case "scan":
+                return ScanCommand.Run(rest, error);
             case "--version":
             case "version":
                 Console.Out.WriteLine("sensor " + (typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev"));
