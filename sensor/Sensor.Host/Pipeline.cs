@@ -45,6 +45,12 @@ internal static class Pipeline
             return null;
         }
 
+        var detectors = DetectorSetup.Create(config.Detectors, error);
+        if (detectors is null)
+        {
+            return null;
+        }
+
         TenantModel? model = null;
         if (config.Tenants.ModelPath is { } modelPath && (model = TenantModel.Load(modelPath, out var modelError)) is null)
         {
@@ -62,6 +68,7 @@ internal static class Pipeline
             context =>
             {
                 tenancy.Anomalies = context.Anomalies;
+                context = detectors.Attach(context);
                 // Tenant attribution observes last: the evidence producers before it fill the exchange first.
                 var hooks = context.Payloads with { Observers = [.. context.Payloads.Observers, tenancy] };
                 return new AppLayerFactory(context with { Payloads = hooks }, names, decryption);

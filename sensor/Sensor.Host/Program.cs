@@ -17,6 +17,9 @@ internal static class Program
                                                                       COUNT packets or SECONDS seconds
           sensor train --data FILE --out MODEL [--holdout FRACTION]       train the tenant model on labelled feature rows
           sensor eval --model MODEL --data FILE [--report FILE.html]      precision, recall, F1, AUC, confusion matrix, PR curve
+
+          sensor scan FILE|- [-o FILE] [--config FILE]                        run the secret/PII detectors over a text, JSON or
+                                                                      raw HTTP message; exit 1 when something was found
           sensor --version
 
         Events go to FILE or standard output as EVE-style NDJSON; the summary goes to standard error.
@@ -43,6 +46,9 @@ internal static class Program
                 return TrainCommand.Run(rest, Console.Out, error);
             case "eval":
                 return EvalCommand.Run(rest, Console.Out, error);
+
+            case "scan":
+                return ScanCommand.Run(rest, error);
             case "--version":
             case "version":
                 Console.Out.WriteLine("sensor " + (typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev"));

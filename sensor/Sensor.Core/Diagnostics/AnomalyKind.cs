@@ -107,4 +107,8 @@ public enum AnomalyKind : byte
     // tenant attribution: per-flow evidence or tracked-flow caps reached
     TenancyEvidenceCap,
     TenancyTrackedFlowsCap,
+
+    // detectors: an item had more distinct findings than the per-item cap; the per-worker dedupe memory was reset
+    DetectorItemFindingsCap,
+    DetectorDedupeReset,
 }

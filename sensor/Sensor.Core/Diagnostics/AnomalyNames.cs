@@ -17,6 +17,8 @@ public static class AnomalyNames
     {
         "stream" or "flow" => "stream",
         "app" or "tls" or "dns" or "quic" or "http" or "http2" => "applayer",
+
+        "app" or "tls" or "dns" or "quic" or "detect" => "applayer",
         _ => "decode",
     };
 
@@ -95,6 +97,9 @@ public static class AnomalyNames
 
         n[(int)AnomalyKind.TenancyEvidenceCap] = ("app", "tenancy_evidence_cap");
         n[(int)AnomalyKind.TenancyTrackedFlowsCap] = ("app", "tenancy_tracked_flows_cap");
+
+        n[(int)AnomalyKind.DetectorItemFindingsCap] = ("detect", "item_findings_cap");
+        n[(int)AnomalyKind.DetectorDedupeReset] = ("detect", "dedupe_reset");
         return n;
     }
 }

@@ -38,6 +38,9 @@ public sealed class FindingEvent : SensorEvent
     /// <summary>A non-secret subject of a policy finding (a host name), shown in clear.</summary>
     public string? Host { get; init; }
 
+    /// <summary>Where inside a structured payload the value sat (a JSON path such as <c>mcp_servers[0].authorization_token</c>), never the value.</summary>
+    public string? Field { get; init; }
+
     public override void WriteBody(Utf8JsonWriter writer)
     {
         writer.WriteStartObject("finding");
@@ -61,6 +64,11 @@ public sealed class FindingEvent : SensorEvent
         if (Host is not null)
         {
             writer.WriteString("host", Host);
+        }
+
+        if (Field is not null)
+        {
+            writer.WriteString("field", Field);
         }
 
         writer.WriteEndObject();

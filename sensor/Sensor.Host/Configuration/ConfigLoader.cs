@@ -15,7 +15,7 @@ namespace Sensor.Host.Configuration;
 internal static class ConfigLoader
 {
     /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
-    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "tenants" };
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "tenants", "detectors" };
 
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
@@ -111,6 +111,12 @@ internal static class ConfigLoader
                     case "stats.interval": config = config with { StatsIntervalSeconds = (int)reader2.Integer(v, key, config.StatsIntervalSeconds, 1, 86_400) }; break;
                     case "capture.queue_packets": config = config with { CaptureQueuePackets = (int)reader2.Integer(v, key, config.CaptureQueuePackets, 16, 16_777_216) }; break;
                     case "capture.buffer_size": config = config with { CaptureBufferBytes = (int)reader2.Size(v, key, config.CaptureBufferBytes, int.MaxValue) }; break;
+                    case "detectors.enabled": config = config with { Detectors = config.Detectors with { Enabled = reader2.Boolean(v, key, config.Detectors.Enabled) } }; break;
+                    case "detectors.extra_rules": config = config with { Detectors = config.Detectors with { ExtraRules = [.. config.Detectors.ExtraRules, .. reader2.Strings(v, key)] } }; break;
+                    case "detectors.hmac_key_file": config = config with { Detectors = config.Detectors with { HmacKeyFile = reader2.String(v, key) } }; break;
+                    case "detectors.classification_labels": config = config with { Detectors = config.Detectors with { ClassificationLabels = reader2.Strings(v, key) } }; break;
+                    case "detectors.code_names": config = config with { Detectors = config.Detectors with { CodeNames = reader2.Strings(v, key) } }; break;
+                    case "detectors.corporate_domains": config = config with { Detectors = config.Detectors with { CorporateDomains = reader2.Strings(v, key) } }; break;
                     default: reader2.Error(k, key, "unknown key"); break;
                 }
             }
@@ -141,6 +147,17 @@ internal static class ConfigLoader
 
             Error(node, key, "expected a non-empty string");
             return null;
+        }
+
+        /// <summary>One string or a sequence of strings.</summary>
+        public List<string> Strings(YamlNode node, string key)
+        {
+            if (node is YamlSequenceNode sequence)
+            {
+                return [.. sequence.Children.Select(child => String(child, key)).OfType<string>()];
+            }
+
+            return String(node, key) is { } one ? [one] : [];
         }
 
         public long Integer(YamlNode node, string key, long fallback, long min, long max)

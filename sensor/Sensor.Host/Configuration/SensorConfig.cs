@@ -1,3 +1,4 @@
+using Sensor.Detectors;
 using Sensor.Engine;
 using Sensor.Tenancy.Configuration;
 
@@ -30,4 +31,7 @@ internal sealed record SensorConfig
 
     /// <summary>Live capture: libpcap kernel buffer (Suricata's pcap example uses 16 MiB).</summary>
     public int CaptureBufferBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>The <c>detectors:</c> section: secret/PII/corporate-marker rules, the fingerprint key, corporate markers.</summary>
+    public DetectorOptions Detectors { get; init; } = new();
 }

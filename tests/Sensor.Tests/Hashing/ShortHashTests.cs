@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Sensor.Core.Hashing;
 
-namespace Sensor.Tests.Core;
+namespace Sensor.Tests.Hashing;
 
 /// <summary>The written-out MD5 and SHA-256 against the BCL's, for every length across the one/two-block padding edges and beyond.</summary>
 public class ShortHashTests

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Sensor.Detectors.Validators;
+
+namespace Sensor.Detectors.Rules;
+
+/// <summary>A compiled rule: its regexes (NonBacktracking, so matching stays linear in the window), checks and context.</summary>
+public sealed class DetectorRule
+{
+    /// <summary>Every rule regex is compiled with these options: NonBacktracking makes ReDoS impossible by construction.</summary>
+    public const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    /// <summary>Longest window a rule may ask for (the largest shipped rule, a PEM key, needs ~16 KiB).</summary>
+    public const int MaxWindow = 64 * 1024;
+
+    private readonly string[] _stopwords;
+    private readonly HashSet<string>? _allowSha256;
+    private readonly string[] _issuerHosts;
+
+    internal DetectorRule(int index, string id, string type, string category, string severity, string prefix, int priority)
+    {
+        Index = index;
+        Id = id;
+        Type = type;
+        Category = category;
+        Severity = severity;
+        Prefix = prefix;
+        Priority = priority;
+        Keywords = [];
+        _stopwords = [];
+        _issuerHosts = [];
+    }
+
+    internal DetectorRule(int index, RuleDefinition d, string type, string category)
+        : this(index, d.Id!, type, category, d.Severity ?? "medium", d.Prefix ?? "", d.Priority ?? 0)
+    {
+        Keywords = [.. d.Keywords ?? []];
+        Pattern = d.Pattern is null ? null : new Regex(d.Pattern, Options);
+        SecretPattern = d.SecretPattern is null ? null : new Regex(d.SecretPattern, Options);
+        Scanner = d.Scanner;
+        Boundary = d.Boundary is { Length: > 0 } b ? CharClass.Parse(b) : null;
+        MaxLength = Math.Clamp(d.MaxLength ?? 256, 1, MaxWindow);
+        Lookbehind = Math.Clamp(d.Lookbehind ?? 0, 0, MaxWindow);
+        Validator = d.Validator;
+        EntropyMin = d.EntropyMin ?? 0;
+        _stopwords = [.. d.Stopwords ?? []];
+        _allowSha256 = d.AllowSha256 is { Count: > 0 } allow ? new HashSet<string>(allow, StringComparer.OrdinalIgnoreCase) : null;
+        _issuerHosts = [.. d.IssuerHosts ?? []];
+    }
+
+    public int Index { get; }
+
+    public string Id { get; }
+
+    public string Type { get; }
+
+    public string Category { get; }
+
+    public string Severity { get; }
+
+    /// <summary>The format prefix a redacted preview may show.</summary>
+    public string Prefix { get; }
+
+    public int Priority { get; }
+
+    public IReadOnlyList<string> Keywords { get; internal init; }
+
+    public Regex? Pattern { get; internal init; }
+
+    public Regex? SecretPattern { get; }
+
+    public string? Scanner { get; }
+
+    public SearchValues<char>? Boundary { get; internal init; }
+
+    public int MaxLength { get; internal init; } = 256;
+
+    public int Lookbehind { get; }
+
+    public string? Validator { get; }
+
+    public double EntropyMin { get; }
+
+    public bool AnyIssuer => Array.IndexOf(_issuerHosts, "*") >= 0;
+
+    /// <summary>Whether <paramref name="host"/> issues this credential (exact name, <c>*.suffix</c>, or <c>*</c>).</summary>
+    public bool IsIssuer(string? host)
+    {
+        if (_issuerHosts.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var pattern in _issuerHosts)
+        {
+            if (pattern == "*")
+            {
+                return true;
+            }
+
+            if (host is null)
+            {
+                continue;
+            }
+
+            if (pattern.StartsWith("*.", StringComparison.Ordinal))
+            {
+                var suffix = pattern.AsSpan(1);
+                if (host.Length > suffix.Length && host.AsSpan().EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            else if (string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Boundary, entropy, stopwords, allowlist and validator checks on a candidate secret at [start, start+length) of <paramref name="text"/>.</summary>
+    internal bool Accept(ReadOnlySpan<char> text, int start, int length)
+    {
+        if (Boundary is { } boundary)
+        {
+            if ((start > 0 && boundary.Contains(text[start - 1])) || (start + length < text.Length && boundary.Contains(text[start + length])))
+            {
+                return false;
+            }
+        }
+
+        var value = text.Slice(start, length);
+        if (EntropyMin > 0 && Entropy.Shannon(value) < EntropyMin)
+        {
+            return false;
+        }
+
+        foreach (var stop in _stopwords)
+        {
+            if (value.Contains(stop, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        if (_allowSha256 is not null && IsAllowed(value))
+        {
+            return false;
+        }
+
+        return Validator switch
+        {
+            null => true,
+            "github_crc32" => GitHubChecksum.IsValid(value),
+            "has_digit" => value.ContainsAnyInRange('0', '9'),
+            "jwt_header" => JwtHeader.IsPlausible(value),
+            "email" => EmailShape.IsPlausible(value),
+            "url_password" => UrlPassword.HasRealPassword(value),
+            _ => true,
+        };
+    }
+
+    private bool IsAllowed(ReadOnlySpan<char> value)
+    {
+        if (value.Length > 512)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[value.Length];
+        Encoding.Latin1.GetBytes(value, bytes);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(bytes, hash);
+        return _allowSha256!.Contains(Convert.ToHexStringLower(hash));
+    }
+}

@@ -1,0 +1,194 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Sensor.Detectors.Rules;
+
+/// <summary>
+/// The loaded rules (shipped file, extra files, corporate markers from config) and the prefilter built from their
+/// keywords. Immutable once built, so one pack serves every worker (Regex instances are thread-safe).
+/// </summary>
+public sealed class RulePack
+{
+    /// <summary>Code scanners the engine implements (payment cards, SSNs, IBANs, the AWS key pair).</summary>
+    public static readonly IReadOnlySet<string> Scanners = new HashSet<string>(StringComparer.Ordinal) { "payment_card", "us_ssn", "iban", "aws_pair" };
+
+    private static readonly JsonSerializerOptions s_json = new() { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private static readonly HashSet<string> s_categories = new(StringComparer.Ordinal) { "secret", "pii", "corporate" };
+
+    private readonly Dictionary<char, Anchor[]> _anchorsByFirst;
+    private readonly int[][] _rulesByTrigger;
+
+    private RulePack(List<DetectorRule> rules)
+    {
+        Rules = rules;
+        var anchors = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
+        var triggers = new Dictionary<char, List<int>>();
+        foreach (var rule in rules.Where(r => r.Pattern is not null))
+        {
+            foreach (var keyword in rule.Keywords)
+            {
+                if (keyword.Length == 1)
+                {
+                    // One-character anchors ('@') join the digit pass: a one-character needle would slow the string search.
+                    (triggers.TryGetValue(keyword[0], out var list) ? list : triggers[keyword[0]] = []).Add(rule.Index);
+                }
+                else if (keyword.Length > 1)
+                {
+                    (anchors.TryGetValue(keyword, out var list) ? list : anchors[keyword] = []).Add(rule.Index);
+                }
+            }
+        }
+
+        AnchorCount = anchors.Count;
+        Anchors = SearchValues.Create([.. anchors.Keys], StringComparison.OrdinalIgnoreCase);
+        _anchorsByFirst = anchors
+            .GroupBy(a => char.ToLowerInvariant(a.Key[0]))
+            .ToDictionary(g => g.Key, g => g.Select(a => new Anchor(a.Key, [.. a.Value.Distinct()])).ToArray());
+        _rulesByTrigger = new int[128][];
+        foreach (var (c, list) in triggers)
+        {
+            if (c < 128 && !char.IsAsciiDigit(c))
+            {
+                _rulesByTrigger[c] = [.. list.Distinct()];
+            }
+        }
+
+        Triggers = SearchValues.Create("0123456789" + new string([.. triggers.Keys.Where(c => c < 128 && !char.IsAsciiDigit(c))]));
+        PaymentCard = rules.FirstOrDefault(r => r.Scanner == "payment_card");
+        UsSsn = rules.FirstOrDefault(r => r.Scanner == "us_ssn");
+        Iban = rules.FirstOrDefault(r => r.Scanner == "iban");
+        AwsPair = rules.FirstOrDefault(r => r.Scanner == "aws_pair");
+        AwsAccessKeyId = rules.FirstOrDefault(r => r.Type == "aws_access_key_id" && r.Pattern is not null);
+    }
+
+    public IReadOnlyList<DetectorRule> Rules { get; }
+
+    public int AnchorCount { get; }
+
+    /// <summary>Every multi-character keyword, matched case-insensitively: the prefilter that runs before any regex.</summary>
+    public SearchValues<string> Anchors { get; }
+
+    /// <summary>Digits (for the card/SSN/IBAN scanner) and one-character anchors such as <c>@</c>.</summary>
+    public SearchValues<char> Triggers { get; }
+
+    public DetectorRule? PaymentCard { get; }
+
+    public DetectorRule? UsSsn { get; }
+
+    public DetectorRule? Iban { get; }
+
+    public DetectorRule? AwsPair { get; }
+
+    public DetectorRule? AwsAccessKeyId { get; }
+
+    /// <summary>The shipped pack's location next to the binary (copied there at build time).</summary>
+    public static string ShippedPath => Path.Combine(AppContext.BaseDirectory, "rules", "secrets.json");
+
+    /// <summary>Rules whose one-character anchor is <paramref name="c"/>.</summary>
+    internal int[]? RulesForTrigger(char c) => c < 128 ? _rulesByTrigger[c] : null;
+
+    internal Anchor[]? AnchorsStartingWith(char c) => _anchorsByFirst.GetValueOrDefault(char.ToLowerInvariant(c));
+
+    /// <summary>Loads rule files in order and adds the corporate markers; returns null with errors (file: message) on a bad file or rule.</summary>
+    public static RulePack? Load(IEnumerable<string> paths, DetectorOptions options, List<string> errors)
+    {
+        var definitions = new List<(string File, RuleDefinition Rule)>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                using var stream = File.OpenRead(path);
+                var file = JsonSerializer.Deserialize<RuleFile>(stream, s_json);
+                definitions.AddRange((file?.Rules ?? []).Select(r => (path, r)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+            {
+                errors.Add($"{path}: {e.Message}");
+            }
+        }
+
+        return errors.Count > 0 ? null : Build(definitions, options, errors);
+    }
+
+    /// <summary>Builds a pack from definitions already read (tests, extra rules from memory).</summary>
+    internal static RulePack? Build(IEnumerable<(string File, RuleDefinition Rule)> definitions, DetectorOptions options, List<string> errors)
+    {
+        var accepted = new List<(string File, RuleDefinition Rule)>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (file, d) in definitions)
+        {
+            var where = $"{file}: rule {d.Id ?? "(no id)"}";
+            if (string.IsNullOrEmpty(d.Id) || string.IsNullOrEmpty(d.Type))
+            {
+                errors.Add($"{where}: needs id and type");
+                continue;
+            }
+
+            if (!s_categories.Contains(d.Category ?? "secret"))
+            {
+                errors.Add($"{where}: category must be secret, pii or corporate");
+                continue;
+            }
+
+            if ((d.Pattern is null) == (d.Scanner is null) || (d.Scanner is not null && !Scanners.Contains(d.Scanner)))
+            {
+                errors.Add($"{where}: needs a pattern or one of the scanners {string.Join(", ", Scanners)}");
+                continue;
+            }
+
+            if (d.Pattern is not null && (d.Keywords is null || d.Keywords.Count == 0 || d.Keywords.Any(k => k.Length == 0 || (k.Length == 1 && char.IsAsciiDigit(k[0])))))
+            {
+                errors.Add($"{where}: a pattern rule needs non-empty keywords for the prefilter");
+                continue;
+            }
+
+            // A later file overrides an earlier rule of the same id in place (analysts tune shipped rules).
+            if (positions.TryGetValue(d.Id, out var position))
+            {
+                accepted[position] = (file, d);
+            }
+            else
+            {
+                positions[d.Id] = accepted.Count;
+                accepted.Add((file, d));
+            }
+        }
+
+        var rules = new List<DetectorRule>(accepted.Count);
+        foreach (var (file, d) in accepted)
+        {
+            try
+            {
+                rules.Add(new DetectorRule(rules.Count, d, d.Type!, d.Category ?? "secret"));
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                // NonBacktracking refuses lookarounds, backreferences and atomic groups: say which rule.
+                errors.Add($"{file}: rule {d.Id}: pattern: {e.Message}");
+            }
+        }
+
+        AddMarkers(rules, options.ClassificationLabels, "classification-label", "classification_label", "medium", "A-Za-z0-9_");
+        AddMarkers(rules, options.CodeNames, "code-name", "project_code_name", "medium", "A-Za-z0-9_");
+        AddMarkers(rules, options.CorporateDomains, "corporate-domain", "corporate_domain", "low", "A-Za-z0-9_");
+        return errors.Count > 0 ? null : new RulePack(rules);
+    }
+
+    private static void AddMarkers(List<DetectorRule> rules, IReadOnlyList<string> literals, string idPrefix, string type, string severity, string boundary)
+    {
+        foreach (var literal in literals.Where(l => l.Trim().Length > 1).Select(l => l.Trim()).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            rules.Add(new DetectorRule(rules.Count, $"{idPrefix}:{literal}", type, "corporate", severity, literal, 0)
+            {
+                Keywords = [literal],
+                Pattern = new Regex("(?i)" + Regex.Escape(literal), DetectorRule.Options),
+                Boundary = CharClass.Parse(boundary),
+                MaxLength = literal.Length,
+            });
+        }
+    }
+
+    internal sealed record Anchor(string Text, int[] Rules);
+}
