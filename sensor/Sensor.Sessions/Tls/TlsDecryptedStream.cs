@@ -50,6 +50,12 @@ internal sealed class TlsDecryptedStream
         }
 
         var status = TlsSessionKeys.Derive(cipherSuite, version, secrets, clientRandom, serverRandom, out var client, out var server);
+        if (status == TlsKeyStatus.NoSecretsForVersion)
+        {
+            Disable(); // e.g. only TLS 1.3 lines for a random a TLS 1.2 connection reuses: no keys, no noise
+            return;
+        }
+
         if (status != TlsKeyStatus.Ok)
         {
             Report(status == TlsKeyStatus.MissingSecrets ? AnomalyKind.TlsDecryptKeysIncomplete : AnomalyKind.TlsDecryptUnsupported);

@@ -13,4 +13,7 @@ public enum TlsKeyStatus : byte
 
     /// <summary>The key log lacks a secret the version needs, or one has the wrong length for the suite's hash.</summary>
     MissingSecrets,
+
+    /// <summary>The key log has lines for this client random but none for the negotiated version: as good as no keys.</summary>
+    NoSecretsForVersion,
 }

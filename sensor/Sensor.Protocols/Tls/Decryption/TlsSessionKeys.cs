@@ -29,7 +29,12 @@ public static class TlsSessionKeys
         if (!suite.Tls13)
         {
             var master = secrets[TlsSecretLabel.MasterSecret];
-            if (master is null || clientRandom.Length != 32 || serverRandom.Length != 32)
+            if (master is null)
+            {
+                return TlsKeyStatus.NoSecretsForVersion;
+            }
+
+            if (clientRandom.Length != 32 || serverRandom.Length != 32)
             {
                 return TlsKeyStatus.MissingSecrets;
             }
@@ -41,6 +46,11 @@ public static class TlsSessionKeys
         var hashLength = suite.Hash == System.Security.Cryptography.HashAlgorithmName.SHA384 ? 48 : 32;
         var (ch, sh, ct, st) = (secrets[TlsSecretLabel.ClientHandshakeTraffic], secrets[TlsSecretLabel.ServerHandshakeTraffic],
             secrets[TlsSecretLabel.ClientTraffic0], secrets[TlsSecretLabel.ServerTraffic0]);
+        if (ch is null && sh is null && ct is null && st is null)
+        {
+            return TlsKeyStatus.NoSecretsForVersion;
+        }
+
         if (ch?.Length != hashLength || sh?.Length != hashLength || ct?.Length != hashLength || st?.Length != hashLength)
         {
             return TlsKeyStatus.MissingSecrets;

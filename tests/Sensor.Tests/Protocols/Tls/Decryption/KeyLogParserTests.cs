@@ -101,3 +101,38 @@ public sealed class KeyLogParserTests
         Assert.True(result.Used > 0 && result.Sessions > 0);
     }
 }
+
+/// <summary>Which secrets a version needs: none at all is "no keys" (quiet), some but not all is "incomplete" (an anomaly).</summary>
+public sealed class TlsSessionKeysTests
+{
+    private static readonly byte[] s_random = new byte[32];
+
+    [Fact]
+    public void Tls12WithOnlyTls13Lines_IsNoSecretsForVersion_AndTls13WithOneLine_IsMissingSecrets()
+    {
+        var store = new TlsKeyStore();
+        store.Add(TlsSecretLabel.ClientHandshakeTraffic, s_random, new byte[32]);
+        Assert.True(store.TryGet(s_random, out var secrets));
+
+        Assert.Equal(TlsKeyStatus.NoSecretsForVersion, TlsSessionKeys.Derive(0xC02F, 0x0303, secrets, s_random, s_random, out _, out _));
+        Assert.Equal(TlsKeyStatus.MissingSecrets, TlsSessionKeys.Derive(0x1301, 0x0304, secrets, s_random, s_random, out _, out _));
+        Assert.Equal(TlsKeyStatus.UnsupportedVersion, TlsSessionKeys.Derive(0xC02F, 0x0301, secrets, s_random, s_random, out _, out _));
+        Assert.Equal(TlsKeyStatus.UnsupportedCipherSuite, TlsSessionKeys.Derive(0x000A, 0x0303, secrets, s_random, s_random, out _, out _));
+        Assert.Equal(TlsKeyStatus.UnsupportedCipherSuite, TlsSessionKeys.Derive(0x1301, 0x0303, secrets, s_random, s_random, out _, out _));
+    }
+
+    [Fact]
+    public void Tls13SecretOfTheWrongHashLength_IsMissingSecrets()
+    {
+        var store = new TlsKeyStore();
+        foreach (var label in new[] { TlsSecretLabel.ClientHandshakeTraffic, TlsSecretLabel.ServerHandshakeTraffic, TlsSecretLabel.ClientTraffic0, TlsSecretLabel.ServerTraffic0 })
+        {
+            store.Add(label, s_random, new byte[32]);
+        }
+
+        Assert.True(store.TryGet(s_random, out var secrets));
+        Assert.Equal(TlsKeyStatus.Ok, TlsSessionKeys.Derive(0x1301, 0x0304, secrets, s_random, default, out var client, out _));
+        Assert.NotNull(client);
+        Assert.Equal(TlsKeyStatus.MissingSecrets, TlsSessionKeys.Derive(0x1302, 0x0304, secrets, s_random, default, out _, out _)); // SHA-384 wants 48 bytes
+    }
+}
