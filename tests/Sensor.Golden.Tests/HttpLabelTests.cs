@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Sensor.Golden.Tests.Infrastructure;
+
+namespace Sensor.Golden.Tests;
+
+/// <summary>
+/// Every labelled request of a plaintext flow (shared/pcaps/README.md: <c>requests[]</c> with method, host, path,
+/// status) appears as one <c>http</c> event on its flow, on each scenario's capture and on all.pcap.
+/// </summary>
+public sealed class HttpLabelTests : IClassFixture<GoldenRuns>
+{
+    private readonly GoldenRuns _runs;
+
+    public HttpLabelTests(GoldenRuns runs) => _runs = runs;
+
+    public static TheoryData<string> LabelFiles => GoldenCaptureTests.LabelFiles;
+
+    [Theory]
+    [MemberData(nameof(LabelFiles))]
+    public void LabelledPlaintextRequests_EachAppearAsAnHttpEvent_OnTheirFlow(string labelsFile)
+    {
+        var (_, run, _) = _runs.For(labelsFile);
+        var events = run.OfType("http").ToLookup(FiveTuple.Of);
+        var problems = new List<string>();
+        var checkedRequests = 0;
+        using var labels = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Pcaps, labelsFile)));
+        foreach (var flow in labels.RootElement.GetProperty("flows").EnumerateArray())
+        {
+            if (flow.GetProperty("encrypted").GetBoolean())
+            {
+                continue;
+            }
+
+            var tuple = FiveTuple.Parse(flow.GetProperty("five_tuple").GetString()!);
+            var expected = flow.GetProperty("requests").EnumerateArray()
+                .Select(r => Describe(r.GetProperty("method").GetString(), r.GetProperty("host").GetString(), r.GetProperty("path").GetString(), r.GetProperty("status").GetInt32()))
+                .Order(StringComparer.Ordinal).ToList();
+            var actual = events[tuple]
+                .Select(e => Describe(e.String("http.http_method"), e.String("http.hostname"), e.String("http.url"), (int)e.Long("http.status")))
+                .Order(StringComparer.Ordinal).ToList();
+            checkedRequests += expected.Count;
+            if (!expected.SequenceEqual(actual))
+            {
+                problems.Add($"{tuple}: events [{string.Join(" | ", actual)}], labels [{string.Join(" | ", expected)}]");
+            }
+
+            if (expected.Count > 0 && events[tuple].Any(e => e.String("app_proto") != "http"))
+            {
+                problems.Add($"{tuple}: app_proto is not http");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        var plaintextScenario = labelsFile is "h_plaintext_http.labels.json" or "s_ipv6.labels.json" or "labels.json";
+        Assert.True(!plaintextScenario || checkedRequests > 0, "no labelled plaintext request in " + labelsFile);
+    }
+
+    private static string Describe(string? method, string? host, string? path, int status) => $"{method} {host} {path} {status}";
+}
