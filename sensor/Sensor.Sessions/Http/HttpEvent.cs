@@ -38,7 +38,7 @@ public sealed class HttpEvent : SensorEvent
         var truncated = false;
         writer.WriteStartObject("http");
         Field(writer, "hostname", x.Host, PayloadLocation.RequestHeader("host"), ref truncated);
-        Field(writer, "url", x.Target, PayloadLocation.RequestUrl, ref truncated);
+        Field(writer, "url", x.Target is null ? null : UrlCredentials.Redact(x.Target), PayloadLocation.RequestUrl, ref truncated);
         Field(writer, "http_method", x.Method, null, ref truncated);
         writer.WriteString("protocol", x.Protocol);
         if (x.Status is { } status)
@@ -47,7 +47,8 @@ public sealed class HttpEvent : SensorEvent
         }
 
         Header(writer, "http_user_agent", x.RequestHeaders, "user-agent", request: true, ref truncated);
-        Header(writer, "http_refer", x.RequestHeaders, "referer", request: true, ref truncated);
+        var referer = x.RequestHeaders.Get("referer");
+        Field(writer, "http_refer", referer is null ? null : UrlCredentials.Redact(referer), PayloadLocation.RequestHeader("referer"), ref truncated);
         Header(writer, "http_content_type", x.ResponseHeaders, "content-type", request: false, ref truncated);
         writer.WriteNumber("length", x.ResponseBody.WireLength);
         Header(writer, "request_content_type", x.RequestHeaders, "content-type", request: true, ref truncated);

@@ -135,3 +135,16 @@ public sealed class HttpExchangeDispatcherTests
         Assert.Single(recorder.Of<HttpEvent>());
     }
 }
+
+public sealed class UrlCredentialsTests
+{
+    [Theory]
+    [InlineData("/v1beta/models/gemini:generateContent?key=AIzaSECRET", "/v1beta/models/gemini:generateContent?key=[redacted]")]
+    [InlineData("/cb?state=abc&code=SECRET&x=1#frag", "/cb?state=abc&code=[redacted]&x=1#frag")]
+    [InlineData("/p?access%5Ftoken=SECRET", "/p?access%5Ftoken=[redacted]")]
+    [InlineData("/v1/message?sessionId=500f6c62", "/v1/message?sessionId=500f6c62")]
+    [InlineData("/plain", "/plain")]
+    [InlineData("/p?key=&keyboard=1&&=x", "/p?key=&keyboard=1&&=x")]
+    public void CredentialParameterValues_AreRedacted_AndNothingElse(string url, string expected) =>
+        Assert.Equal(expected, UrlCredentials.Redact(url));
+}
