@@ -16,5 +16,5 @@ public readonly record struct JsonRpcMessageInfo(
     bool HasVersion,
     bool HasEscapes)
 {
-    public static bool IsPresent(Range range) => !range.Start.Equals(range.End);
+    public static bool IsPresent(Range range) => !range.Equals(default(Range));
 }
