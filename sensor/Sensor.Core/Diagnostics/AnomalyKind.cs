@@ -74,4 +74,17 @@ public enum AnomalyKind : byte
 
     // decode: an IPv6 link/ether type whose header does not say version 6
     Ipv6BadVersion,
+
+    // HTTP/1.x and content decoding (http1)
+    HttpMalformedRequest,
+    HttpMalformedResponse,
+    HttpHeadTooLarge,
+    HttpMalformedChunkedBody,
+    HttpTooManyPendingRequests,
+    HttpStreamGap,
+    HttpContentLengthWithChunked,
+    HttpResponseWithoutRequest,
+    HttpCompressionBomb,
+    HttpContentDecodingError,
+    HttpBodyTruncated,
 }

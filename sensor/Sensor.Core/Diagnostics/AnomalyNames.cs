@@ -16,7 +16,7 @@ public static class AnomalyNames
     public static string Type(AnomalyKind kind) => Layer(kind) switch
     {
         "stream" or "flow" => "stream",
-        "app" or "tls" or "dns" or "quic" => "applayer",
+        "app" or "tls" or "dns" or "quic" or "http" => "applayer",
         _ => "decode",
     };
 
@@ -69,6 +69,17 @@ public static class AnomalyNames
         n[(int)AnomalyKind.QuicMalformedFrames] = ("quic", "malformed_frames");
         n[(int)AnomalyKind.QuicMalformedClientHello] = ("quic", "malformed_client_hello");
         n[(int)AnomalyKind.Ipv6BadVersion] = ("ipv6", "bad_version");
+        n[(int)AnomalyKind.HttpMalformedRequest] = ("http", "malformed_request");
+        n[(int)AnomalyKind.HttpMalformedResponse] = ("http", "malformed_response");
+        n[(int)AnomalyKind.HttpHeadTooLarge] = ("http", "head_too_large");
+        n[(int)AnomalyKind.HttpMalformedChunkedBody] = ("http", "malformed_chunked_body");
+        n[(int)AnomalyKind.HttpTooManyPendingRequests] = ("http", "too_many_pending_requests");
+        n[(int)AnomalyKind.HttpStreamGap] = ("http", "gap");
+        n[(int)AnomalyKind.HttpContentLengthWithChunked] = ("http", "content_length_with_chunked");
+        n[(int)AnomalyKind.HttpResponseWithoutRequest] = ("http", "response_without_request");
+        n[(int)AnomalyKind.HttpCompressionBomb] = ("http", "compression_bomb");
+        n[(int)AnomalyKind.HttpContentDecodingError] = ("http", "content_decoding_error");
+        n[(int)AnomalyKind.HttpBodyTruncated] = ("http", "body_truncated");
         return n;
     }
 }
