@@ -4,8 +4,10 @@ using Sensor.Engine;
 using Sensor.Host.Configuration;
 using Sensor.Inspection.Attribution;
 using Sensor.Inspection.Catalog;
+using Sensor.Protocols.Tls.Decryption;
 using Sensor.Sessions.AppLayer;
 using Sensor.Sessions.Dns;
+using Sensor.Sessions.Tls;
 
 namespace Sensor.Host;
 
@@ -15,7 +17,8 @@ internal static class Pipeline
     public static string ShippedCatalogPath => Path.Combine(AppContext.BaseDirectory, "catalog", "ai-catalog.json");
 
     /// <summary>Builds the processor; returns null after printing why (e.g. a catalog file that cannot be read).</summary>
-    public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error)
+    /// <param name="keys">TLS key log secrets (files and pcapng secrets blocks) for passive decryption; null: none.</param>
+    public static PacketProcessor? Create(SensorConfig config, IEventSink sink, CaptureCounters capture, TextWriter error, TlsKeyStore? keys = null)
     {
         if (!config.AppLayer)
         {
@@ -35,11 +38,12 @@ internal static class Pipeline
         }
 
         var names = new DnsNameCache();
+        var decryption = keys is null ? null : new TlsDecryption(keys);
         return new PacketProcessor(
             config.Engine,
             sink,
             capture,
-            context => new AppLayerFactory(context, names),
+            context => new AppLayerFactory(context, names, decryption),
             events => new AiSessionAttributor(catalog, names, events));
     }
 }

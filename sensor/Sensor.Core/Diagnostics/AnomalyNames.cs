@@ -80,6 +80,10 @@ public static class AnomalyNames
         n[(int)AnomalyKind.HttpCompressionBomb] = ("http", "compression_bomb");
         n[(int)AnomalyKind.HttpContentDecodingError] = ("http", "content_decoding_error");
         n[(int)AnomalyKind.HttpBodyTruncated] = ("http", "body_truncated");
+        n[(int)AnomalyKind.TlsDecryptFailed] = ("tls", "decrypt_failed");
+        n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
+        n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
+        n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
         return n;
     }
 }

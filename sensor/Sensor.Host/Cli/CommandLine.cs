@@ -6,7 +6,7 @@ namespace Sensor.Host.Cli;
 /// </summary>
 internal sealed class CommandLine
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
     public List<string> Positional { get; } = [];
@@ -43,7 +43,13 @@ internal sealed class CommandLine
                         return null;
                     }
 
-                    line._values[canonical] = inline ?? args[++i];
+                    var value = inline ?? args[++i];
+                    if (!line._values.TryGetValue(canonical, out var list))
+                    {
+                        line._values[canonical] = list = [];
+                    }
+
+                    list.Add(value);
                 }
                 else if (flagOptions.Contains(name))
                 {
@@ -64,7 +70,11 @@ internal sealed class CommandLine
         return line;
     }
 
-    public string? Value(string name) => _values.GetValueOrDefault(name);
+    /// <summary>The option's value (the last one when it was given several times).</summary>
+    public string? Value(string name) => _values.TryGetValue(name, out var list) ? list[^1] : null;
+
+    /// <summary>Every value of an option that may be repeated (e.g. several <c>--keylog</c> files), in order.</summary>
+    public IReadOnlyList<string> Values(string name) => _values.TryGetValue(name, out var list) ? list : [];
 
     public bool Flag(string name) => _flags.Contains(name);
 }

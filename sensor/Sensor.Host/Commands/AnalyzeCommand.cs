@@ -6,6 +6,7 @@ using Sensor.Engine;
 using Sensor.Host.Cli;
 using Sensor.Host.Configuration;
 using Sensor.Host.Reporting;
+using Sensor.Protocols.Tls.Decryption;
 using Sensor.Sinks;
 
 namespace Sensor.Host.Commands;
@@ -45,9 +46,10 @@ internal static class AnalyzeCommand
         }
 
         var notes = new List<string>();
-        if (line.Value("keylog") is { } keylog)
+        var keys = new TlsKeyStore(); // several --keylog files and the captures' secrets blocks merge here
+        foreach (var keylog in line.Values("keylog"))
         {
-            var described = KeyLogCheck.Describe(keylog, out var keyError);
+            var described = KeyLogFiles.Load(keylog, keys, out var keyError);
             if (described is null)
             {
                 error.WriteLine("sensor analyze: " + keyError);
@@ -72,7 +74,7 @@ internal static class AnalyzeCommand
 
         using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModePcap));
         var capture = new CaptureCounters();
-        var processor = Pipeline.Create(config, sink, capture, error);
+        var processor = Pipeline.Create(config, sink, capture, error, keys);
         if (processor is null)
         {
             return 2;
@@ -81,7 +83,7 @@ internal static class AnalyzeCommand
         var clock = Stopwatch.StartNew();
         var progress = line.Flag("--quiet") || line.Flag("-q") ? null : ProgressBar.CreateIfUseful(error, files.Sum(SafeLength));
         long bytesBefore = 0;
-        var secrets = 0;
+        var secrets = new SecretsSeen();
         foreach (var file in files)
         {
             using var source = CaptureFile.Open(file, out var openError);
@@ -92,16 +94,16 @@ internal static class AnalyzeCommand
                 continue;
             }
 
-            Pump(source, processor, progress, bytesBefore);
+            Pump(source, processor, progress, bytesBefore, keys, secrets);
             capture.FilesRead++;
             bytesBefore += SafeLength(file);
-            secrets += source.DecryptionSecrets.Count;
         }
 
         progress?.Clear();
-        if (secrets > 0)
+        if (secrets.Blocks > 0)
         {
-            notes.Add($"{secrets} pcapng Decryption Secrets Block(s) kept (payload decryption is not in this version)");
+            notes.Add($"{secrets.Blocks} pcapng Decryption Secrets Block(s): {secrets.Loaded.Secrets} secrets for {secrets.Loaded.Sessions} sessions " +
+                      $"({secrets.Loaded.Used} used for decryption), {secrets.Loaded.Malformed} malformed lines");
         }
 
         processor.Finish();
@@ -116,13 +118,30 @@ internal static class AnalyzeCommand
         return 0;
     }
 
-    /// <summary>Reads every frame of one source into the processor; source problems become anomalies.</summary>
-    internal static void Pump(IPacketSource source, PacketProcessor processor, ProgressBar? progress, long bytesBefore)
+    /// <summary>
+    /// Reads every frame of one source into the processor; source problems become anomalies. pcapng Decryption Secrets
+    /// Blocks go into <paramref name="keys"/> as soon as the reader has passed them, so the packets after them can use them.
+    /// </summary>
+    internal static void Pump(IPacketSource source, PacketProcessor processor, ProgressBar? progress, long bytesBefore, TlsKeyStore? keys = null, SecretsSeen? secrets = null)
     {
         var counter = 0;
+        var secretBlocks = 0;
         while (true)
         {
             var result = source.Read(out var frame, out var anomaly);
+            if (keys is not null && source.DecryptionSecrets.Count > secretBlocks)
+            {
+                for (; secretBlocks < source.DecryptionSecrets.Count; secretBlocks++)
+                {
+                    var loaded = KeyLogFiles.Add(source.DecryptionSecrets[secretBlocks], keys);
+                    if (secrets is not null)
+                    {
+                        secrets.Blocks++;
+                        secrets.Loaded += loaded;
+                    }
+                }
+            }
+
             if (result == ReadResult.Packet)
             {
                 processor.Process(frame.LinkType, frame.TimestampMicros, frame.Data);
@@ -145,6 +164,14 @@ internal static class AnalyzeCommand
                 return;
             }
         }
+    }
+
+    /// <summary>What the captures' Decryption Secrets Blocks held, for the summary.</summary>
+    internal sealed class SecretsSeen
+    {
+        public int Blocks { get; set; }
+
+        public KeyLogLoadResult Loaded { get; set; }
     }
 
     private static long SafeLength(string path)

@@ -15,18 +15,21 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
 
     private readonly StreamContext _context;
     private readonly CertificateCache _certificates = new();
+    private readonly TlsDecryption? _decryption;
 
-    public AppLayerFactory(StreamContext context, DnsNameCache? names = null)
+    /// <param name="decryption">Key logs for passive TLS decryption; null: TLS flows are reported from metadata only.</param>
+    public AppLayerFactory(StreamContext context, DnsNameCache? names = null, TlsDecryption? decryption = null)
     {
         _context = context;
         Names = names ?? new DnsNameCache();
+        _decryption = decryption;
     }
 
     /// <summary>Names from DNS answers, by address (shared by all flows of this worker and its inspection stage).</summary>
     public DnsNameCache Names { get; }
 
     public IStreamConsumer? CreateConsumer(FlowIdentity flow) =>
-        flow.DestinationPort == DnsPort ? new DnsTcpSession(flow, _context, Names) : new ProbingConsumer(flow, _context, _certificates);
+        flow.DestinationPort == DnsPort ? new DnsTcpSession(flow, _context, Names) : new ProbingConsumer(flow, _context, _certificates, _decryption);
 
     public IDatagramConsumer? CreateDatagramConsumer(FlowIdentity flow) =>
         flow.DestinationPort == DnsPort || flow.SourcePort == DnsPort

@@ -23,12 +23,14 @@ internal sealed class ProbingConsumer : IStreamConsumer
     private IStreamConsumer? _session;
 
     private readonly CertificateCache _certificates;
+    private readonly TlsDecryption? _decryption;
 
-    public ProbingConsumer(FlowIdentity flow, StreamContext context, CertificateCache certificates)
+    public ProbingConsumer(FlowIdentity flow, StreamContext context, CertificateCache certificates, TlsDecryption? decryption = null)
     {
         _flow = flow;
         _context = context;
         _certificates = certificates;
+        _decryption = decryption;
     }
 
     public void OnData(Direction direction, ReadOnlySequence<byte> data)
@@ -80,17 +82,17 @@ internal sealed class ProbingConsumer : IStreamConsumer
     {
         if (TlsRecordReader.LooksLikeHandshake(start))
         {
-            return new TlsSession(_flow, _context, _certificates);
+            return new TlsSession(_flow, _context, _certificates, _decryption);
         }
 
         if (HttpConnectPreamble.IsConnect(start))
         {
-            return new TunnelConsumer(_flow, _context, _certificates, new HttpConnectPreamble(client: true), new HttpConnectPreamble(client: false), "http-connect");
+            return new TunnelConsumer(_flow, _context, _certificates, new HttpConnectPreamble(client: true), new HttpConnectPreamble(client: false), "http-connect", _decryption);
         }
 
         if (SocksPreamble.IsSocks(start))
         {
-            return new TunnelConsumer(_flow, _context, _certificates, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks");
+            return new TunnelConsumer(_flow, _context, _certificates, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks", _decryption);
         }
 
         // Wait for at least a TLS record header's worth, and longer only while the bytes could become "CONNECT ".

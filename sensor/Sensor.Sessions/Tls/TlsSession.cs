@@ -9,8 +9,10 @@ namespace Sensor.Sessions.Tls;
 
 /// <summary>
 /// A TLS connection seen from outside: the clear part of the handshake in each direction, turned into one
-/// <c>tls</c> event (SNI, ALPN, versions, JA3/JA3S, JA4, TLS 1.2 certificate, ECH). After the handshake
-/// the encrypted bytes are ignored here; decryption is a separate stage.
+/// <c>tls</c> event (SNI, ALPN, versions, JA3/JA3S, JA4, TLS 1.2 certificate, ECH). When a key store is configured and
+/// holds this connection's secrets, the protected records are decrypted too (<see cref="TlsDecryptedStream"/>) and the
+/// plaintext goes to one inner consumer; the tls event then waits until the first protected record opened (or failed)
+/// so that <c>tls.decrypted</c> is true only for flows that really decrypt.
 /// </summary>
 internal sealed class TlsSession : IStreamConsumer
 {
@@ -21,16 +23,20 @@ internal sealed class TlsSession : IStreamConsumer
     private readonly ClientSide _clientSide;
     private readonly ServerSide _serverSide;
     private bool _emitted;
+    private bool _helloDone;
 
     private readonly CertificateCache _certificates;
+    private readonly TlsDecryptedStream? _decrypted;
+    private byte[]? _clientRandom;
 
-    public TlsSession(FlowIdentity flow, StreamContext context, CertificateCache certificates)
+    public TlsSession(FlowIdentity flow, StreamContext context, CertificateCache certificates, TlsDecryption? decryption = null)
     {
         _flow = flow;
         _context = context;
         _certificates = certificates;
         _clientSide = new ClientSide(this);
         _serverSide = new ServerSide(this);
+        _decrypted = decryption is null ? null : new TlsDecryptedStream(flow, context, decryption);
         flow.AppProto ??= "tls";
     }
 
@@ -38,6 +44,18 @@ internal sealed class TlsSession : IStreamConsumer
     public TlsTraffic Traffic { get; } = new();
 
     public void OnData(Direction direction, ReadOnlySequence<byte> data)
+    {
+        ParseHandshake(direction, data);
+
+        // The handshake parse comes first: a ServerHello in these bytes arms the keys before its own flight is decrypted.
+        _decrypted?.OnData(direction, data);
+        if (_helloDone && !_emitted && (_decrypted?.OutcomeKnown ?? true))
+        {
+            Emit();
+        }
+    }
+
+    private void ParseHandshake(Direction direction, ReadOnlySequence<byte> data)
     {
         var side = direction == Direction.ToServer ? _client : _server;
         var before = side.Status;
@@ -60,7 +78,7 @@ internal sealed class TlsSession : IStreamConsumer
 
         if (direction == Direction.ToClient && status != TlsStreamStatus.NeedMoreData && _clientSide.Hello is not null)
         {
-            Emit();
+            _helloDone = true;
         }
     }
 
@@ -68,6 +86,7 @@ internal sealed class TlsSession : IStreamConsumer
     {
         // A gap inside the handshake leaves nothing trustworthy to parse in that direction.
         (direction == Direction.ToServer ? _client : _server).Abandon();
+        _decrypted?.OnGap(direction, missingBytes);
     }
 
     public void OnEnd(Direction direction, EndReason reason)
@@ -79,6 +98,29 @@ internal sealed class TlsSession : IStreamConsumer
 
         _client.Release();
         _server.Release();
+        _decrypted?.OnEnd(direction, reason);
+    }
+
+    /// <summary>The ServerHello that fixes the keys (not a HelloRetryRequest): arm decryption when the store has them.</summary>
+    private void OnKeyingServerHello(ReadOnlySpan<byte> body, in ServerHelloInfo info)
+    {
+        if (_decrypted is null)
+        {
+            return;
+        }
+
+        if (_clientRandom is null)
+        {
+            _decrypted.Disable();
+            return;
+        }
+
+        var encryptThenMac = TlsExtensions.TryFind(body[info.Extensions], TlsExtensions.EncryptThenMac, out _);
+        _decrypted.Arm(info.CipherSuite, info.NegotiatedVersion, _clientRandom, body.Slice(2, 32), encryptThenMac);
+        if (_serverSide.Hello?.Alpn is { } alpn)
+        {
+            _decrypted.Alpn = alpn;
+        }
     }
 
     private void Report(AnomalyKind kind) => _context.Anomalies.Report(kind, _context.Clock.NowMicros, _flow);
@@ -96,7 +138,7 @@ internal sealed class TlsSession : IStreamConsumer
             Sni = sni,
             Version = version is { } v ? TlsHandshakeSummary.VersionName(v) : null,
             ClientAlpns = c?.Alpns ?? [],
-            ServerAlpn = s?.Alpn,
+            ServerAlpn = s?.Alpn ?? _decrypted?.Alpn,
             OfferedVersions = c?.OfferedVersions ?? [],
             Ja3Hash = c?.Ja3Hash,
             Ja3String = c?.Ja3String,
@@ -109,6 +151,7 @@ internal sealed class TlsSession : IStreamConsumer
             SubjectAltNames = certificate?.DnsNames ?? [],
             SniMatchesCertificate = certificate is not null && sni is not null ? certificate.Matches(sni) : null,
             Ech = c?.Ech ?? false,
+            Decrypted = _decrypted?.Decrypted ?? false,
             Traffic = Traffic,
         });
     }
@@ -136,6 +179,11 @@ internal sealed class TlsSession : IStreamConsumer
                 return false;
             }
 
+            if (session._decrypted is not null && body[info.Random].Length == 32)
+            {
+                session._clientRandom = body[info.Random].ToArray();
+            }
+
             var (ja3Hash, ja3Text) = TlsHandshakeSummary.Ja3Of(body, info);
             Hello = new ClientHelloSummary(
                 TlsHandshakeSummary.ServerName(body, info),
@@ -156,8 +204,23 @@ internal sealed class TlsSession : IStreamConsumer
 
         public TlsCertificateSummary? Certificate { get; private set; }
 
+        /// <summary>A HelloRetryRequest came first: the next ServerHello is the one the keys belong to.</summary>
+        private bool _afterRetry;
+
         public bool OnHandshakeMessage(byte type, ReadOnlySpan<byte> body)
         {
+            if (type == TlsConstants.ServerHello && _afterRetry)
+            {
+                _afterRetry = false;
+                var second = default(ServerHelloInfo);
+                if (ServerHelloReader.Read(body, ref second) == ParseStatus.Done && !second.IsHelloRetryRequest)
+                {
+                    session.OnKeyingServerHello(body, second);
+                }
+
+                return false; // TLS 1.3 encrypts everything after it
+            }
+
             if (type == TlsConstants.ServerHello && Hello is null)
             {
                 var info = default(ServerHelloInfo);
@@ -170,6 +233,14 @@ internal sealed class TlsSession : IStreamConsumer
                 var (hash, text) = TlsHandshakeSummary.Ja3sOf(body, info);
                 var alpn = info.HasAlpn && !body[info.Alpn].IsEmpty ? TlsHandshakeSummary.ProtocolName(body[info.Alpn]) : null;
                 Hello = new ServerHelloSummary(info.NegotiatedVersion, info.CipherSuite, alpn, hash, text);
+                if (!info.IsHelloRetryRequest)
+                {
+                    session.OnKeyingServerHello(body, info);
+                }
+                else
+                {
+                    _afterRetry = true;
+                }
 
                 // TLS 1.3 encrypts everything after the ServerHello; a HelloRetryRequest is followed by a second hello.
                 return info.IsHelloRetryRequest || info.NegotiatedVersion < 0x0304;

@@ -1,0 +1,31 @@
+namespace Sensor.Protocols.Tls.Decryption;
+
+/// <summary>
+/// What one direction needs to decrypt: TLS 1.2 the write key, fixed IV and MAC key from the key block; TLS 1.3 the
+/// handshake and first application traffic secrets (keys are derived from them as the connection moves on).
+/// </summary>
+public sealed class TlsDirectionKeys
+{
+    private TlsDirectionKeys(TlsCipherSuite suite)
+    {
+        Suite = suite;
+    }
+
+    public TlsCipherSuite Suite { get; }
+
+    public byte[] Key { get; private init; } = [];
+
+    public byte[] Iv { get; private init; } = [];
+
+    public byte[] MacKey { get; private init; } = [];
+
+    public byte[] HandshakeSecret { get; private init; } = [];
+
+    public byte[] TrafficSecret { get; private init; } = [];
+
+    public static TlsDirectionKeys Tls12(TlsCipherSuite suite, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> macKey) =>
+        new(suite) { Key = key.ToArray(), Iv = iv.ToArray(), MacKey = macKey.ToArray() };
+
+    public static TlsDirectionKeys Tls13(TlsCipherSuite suite, ReadOnlySpan<byte> handshakeSecret, ReadOnlySpan<byte> trafficSecret) =>
+        new(suite) { HandshakeSecret = handshakeSecret.ToArray(), TrafficSecret = trafficSecret.ToArray() };
+}
