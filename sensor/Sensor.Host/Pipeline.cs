@@ -43,7 +43,7 @@ internal static class Pipeline
             config.Engine,
             sink,
             capture,
-            context => new AppLayerFactory(context, names, decryption),
+            context => new AppLayerFactory(Sensor.Sessions.Payloads.SessionObservers.Compose(context), names, decryption),
             events => new AiSessionAttributor(catalog, names, events));
     }
 }

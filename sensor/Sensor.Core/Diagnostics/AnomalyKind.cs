@@ -87,9 +87,16 @@ public enum AnomalyKind : byte
     HttpCompressionBomb,
     HttpContentDecodingError,
     HttpBodyTruncated,
+
     // TLS decryption (key logs): keys were there but the flow could not be opened; it goes on metadata-only
     TlsDecryptFailed,
     TlsDecryptMalformedRecord,
     TlsDecryptUnsupported,
     TlsDecryptKeysIncomplete,
+
+    // SSE, JSON-RPC and MCP sessions (mcp)
+    SseEventTooLarge,
+    McpMalformedMessage,
+    McpHeaderBodyMismatch,
+    McpSessionTableFull,
 }

@@ -84,6 +84,10 @@ public static class AnomalyNames
         n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
         n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
         n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
+        n[(int)AnomalyKind.SseEventTooLarge] = ("sse", "event_too_large");
+        n[(int)AnomalyKind.McpMalformedMessage] = ("mcp", "malformed_message");
+        n[(int)AnomalyKind.McpHeaderBodyMismatch] = ("mcp", "header_body_mismatch");
+        n[(int)AnomalyKind.McpSessionTableFull] = ("mcp", "session_table_full");
         return n;
     }
 }
