@@ -1,7 +1,9 @@
 using System.Buffers;
 using Sensor.Core.Events;
 using Sensor.Core.Streams;
+using Sensor.Protocols.Http1;
 using Sensor.Protocols.Tls;
+using Sensor.Sessions.Http;
 using Sensor.Sessions.Tls;
 using Sensor.Sessions.Tunnels;
 
@@ -95,8 +97,14 @@ internal sealed class ProbingConsumer : IStreamConsumer
             return new TunnelConsumer(_flow, _context, _certificates, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks", _decryption);
         }
 
-        // Wait for at least a TLS record header's worth, and longer only while the bytes could become "CONNECT ".
-        var undecided = start.Length < 3 || "CONNECT "u8.StartsWith(start);
+        var http = HttpProbe.Probe(start);
+        if (http is HttpProbeResult.Http1Request or HttpProbeResult.Http2Preface)
+        {
+            return HttpSessions.Create(_flow, _context, alpn: null, decrypted: false);
+        }
+
+        // Wait for at least a TLS record header's worth, and longer only while the bytes could become "CONNECT " or a request.
+        var undecided = start.Length < 3 || "CONNECT "u8.StartsWith(start) || http == HttpProbeResult.NeedMoreData;
         return final || !undecided ? NullStreamConsumer.Instance : null;
     }
 }

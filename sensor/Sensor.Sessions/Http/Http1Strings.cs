@@ -1,0 +1,88 @@
+using System.Text;
+
+namespace Sensor.Sessions.Http;
+
+/// <summary>Header names and methods as strings: common ones shared, others made once per occurrence.</summary>
+internal static class Http1Strings
+{
+    private static readonly string[] s_names =
+    [
+        "host", "user-agent", "accept", "accept-encoding", "accept-language", "content-type", "content-length",
+        "content-encoding", "transfer-encoding", "connection", "keep-alive", "authorization", "x-api-key", "cookie",
+        "set-cookie", "date", "server", "cache-control", "upgrade", "expect", "referer", "origin", "location",
+        "mcp-session-id", "mcp-protocol-version", "anthropic-version", "anthropic-beta", "anthropic-organization-id",
+        "openai-organization", "openai-project", "request-id", "x-request-id", "vary", "etag", "last-modified",
+        "www-authenticate", "x-goog-api-key", "x-stainless-lang", "x-stainless-package-version", "x-stainless-os",
+        "x-stainless-arch", "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-retry-count",
+        "x-stainless-timeout", "accept-ranges", "access-control-allow-origin", "strict-transport-security",
+    ];
+
+    private static readonly string[] s_methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"];
+
+    /// <summary>The field name lower-cased (HTTP/1.1 names are case-insensitive; the contract folds them).</summary>
+    public static string Name(ReadOnlySpan<byte> name)
+    {
+        foreach (var known in s_names)
+        {
+            if (known.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(name, known))
+            {
+                return known;
+            }
+        }
+
+        return string.Create(name.Length, name.ToArray(), static (chars, bytes) =>
+        {
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                var b = bytes[i];
+                chars[i] = (char)(b is >= (byte)'A' and <= (byte)'Z' ? b + 32 : b);
+            }
+        });
+    }
+
+    public static string Method(ReadOnlySpan<byte> method)
+    {
+        foreach (var known in s_methods)
+        {
+            if (known.Length == method.Length && System.Text.Ascii.Equals(method, known))
+            {
+                return known;
+            }
+        }
+
+        return Encoding.ASCII.GetString(method);
+    }
+
+    /// <summary>A field value or target as text: UTF-8 where valid (clients send UTF-8), replacement characters elsewhere.</summary>
+    public static string Text(ReadOnlySpan<byte> value) => value.IsEmpty ? string.Empty : Encoding.UTF8.GetString(value);
+
+    /// <summary>The host of a Host header or absolute-form authority, without its port (events name hosts, not endpoints).</summary>
+    public static string HostWithoutPort(string authority)
+    {
+        var host = authority.Trim();
+        if (host.StartsWith('['))
+        {
+            var close = host.IndexOf(']', StringComparison.Ordinal);
+            return close > 0 ? host[..(close + 1)] : host;
+        }
+
+        var colon = host.LastIndexOf(':');
+        return colon > 0 && host.IndexOf(':', StringComparison.Ordinal) == colon ? host[..colon] : host;
+    }
+
+    /// <summary>The authority of an absolute-form target (<c>http://host:port/path</c>), as proxies receive it.</summary>
+    public static string? AuthorityOf(string target)
+    {
+        var scheme = target.IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0)
+        {
+            return null;
+        }
+
+        var start = scheme + 3;
+        var end = target.IndexOfAny(['/', '?', '#'], start);
+        var authority = end < 0 ? target[start..] : target[start..end];
+        var at = authority.LastIndexOf('@');
+        return at >= 0 ? authority[(at + 1)..] : authority;
+    }
+}
