@@ -94,6 +94,16 @@ public enum AnomalyKind : byte
     TlsDecryptUnsupported,
     TlsDecryptKeysIncomplete,
 
+    // HTTP/2 and HPACK (http2)
+    Http2BadPreface,
+    Http2MalformedFrame,
+    Http2FrameTooLarge,
+    Http2HpackError,
+    Http2HeaderBlockTooLarge,
+    Http2ContinuationFlood,
+    Http2TooManyStreams,
+    Http2Gap,
+
     // SSE, JSON-RPC and MCP sessions (mcp)
     SseEventTooLarge,
     McpMalformedMessage,

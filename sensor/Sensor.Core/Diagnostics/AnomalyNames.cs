@@ -16,7 +16,7 @@ public static class AnomalyNames
     public static string Type(AnomalyKind kind) => Layer(kind) switch
     {
         "stream" or "flow" => "stream",
-        "app" or "tls" or "dns" or "quic" or "http" => "applayer",
+        "app" or "tls" or "dns" or "quic" or "http" or "http2" => "applayer",
         _ => "decode",
     };
 
@@ -84,6 +84,14 @@ public static class AnomalyNames
         n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
         n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
         n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
+        n[(int)AnomalyKind.Http2BadPreface] = ("http2", "bad_preface");
+        n[(int)AnomalyKind.Http2MalformedFrame] = ("http2", "malformed_frame");
+        n[(int)AnomalyKind.Http2FrameTooLarge] = ("http2", "frame_too_large");
+        n[(int)AnomalyKind.Http2HpackError] = ("http2", "hpack_error");
+        n[(int)AnomalyKind.Http2HeaderBlockTooLarge] = ("http2", "header_block_too_large");
+        n[(int)AnomalyKind.Http2ContinuationFlood] = ("http2", "continuation_flood");
+        n[(int)AnomalyKind.Http2TooManyStreams] = ("http2", "too_many_streams");
+        n[(int)AnomalyKind.Http2Gap] = ("http2", "gap");
         n[(int)AnomalyKind.SseEventTooLarge] = ("sse", "event_too_large");
         n[(int)AnomalyKind.McpMalformedMessage] = ("mcp", "malformed_message");
         n[(int)AnomalyKind.McpHeaderBodyMismatch] = ("mcp", "header_body_mismatch");

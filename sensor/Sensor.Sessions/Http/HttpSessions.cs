@@ -24,19 +24,8 @@ internal static class HttpSessions
         return new PrefaceSniffer(flow, context, decrypted);
     }
 
-    /// <summary>
-    /// HTTP/2 (ALPN h2, or prior-knowledge h2c with the preface).
-    /// HTTP/2 HELPER: return the HTTP/2 session here (same dispatcher: new HttpExchangeDispatcher(flow, context, decrypted)).
-    /// Until then HTTP/2 connections are not parsed.
-    /// </summary>
-#pragma warning disable CA1859 // the HTTP/2 session replaces NullStreamConsumer here
-    private static IStreamConsumer CreateHttp2(FlowIdentity flow, StreamContext context, bool decrypted)
-    {
-        _ = (context, decrypted);
-        flow.AppProto ??= "http2";
-        return NullStreamConsumer.Instance;
-    }
-#pragma warning restore CA1859
+    /// <summary>HTTP/2 (ALPN h2, or prior-knowledge h2c with the preface). Merge of http1 and http2 (mcp branch).</summary>
+    private static Http2Session CreateHttp2(FlowIdentity flow, StreamContext context, bool decrypted) => new(flow, context, decrypted);
 
     /// <summary>
     /// Holds the first client bytes until they show the HTTP/2 preface or something else, then hands every byte

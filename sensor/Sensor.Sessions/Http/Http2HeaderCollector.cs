@@ -1,0 +1,69 @@
+using System.Text;
+using Sensor.Core.Payloads;
+using Sensor.Protocols.Hpack;
+
+namespace Sensor.Sessions.Http;
+
+/// <summary>
+/// Turns one decoded header block into pseudo-header fields and a header list. Reused for every block of a
+/// connection; only the strings it hands to the exchange are allocated.
+/// </summary>
+internal sealed class Http2HeaderCollector
+{
+    public HttpHeaderList Headers { get; private set; } = [];
+
+    public string? Method { get; private set; }
+
+    public string? Scheme { get; private set; }
+
+    public string? Authority { get; private set; }
+
+    public string? Path { get; private set; }
+
+    public int? Status { get; private set; }
+
+    public void Reset(HttpHeaderList target)
+    {
+        Headers = target;
+        Method = Scheme = Authority = Path = null;
+        Status = null;
+    }
+
+    public void Add(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        if (!name.IsEmpty && name[0] == (byte)':')
+        {
+            var text = Encoding.UTF8.GetString(value);
+            if (name.SequenceEqual(":method"u8))
+            {
+                Method = text;
+            }
+            else if (name.SequenceEqual(":scheme"u8))
+            {
+                Scheme = text;
+            }
+            else if (name.SequenceEqual(":authority"u8))
+            {
+                Authority = text;
+            }
+            else if (name.SequenceEqual(":path"u8))
+            {
+                Path = text;
+            }
+            else if (name.SequenceEqual(":status"u8) && int.TryParse(value, out var status))
+            {
+                Status = status;
+            }
+
+            return;
+        }
+
+        Headers.Add(new HttpHeader(Encoding.ASCII.GetString(name), Encoding.UTF8.GetString(value)));
+    }
+
+    /// <summary>The struct handed to the HPACK decoder (devirtualised calls into this collector).</summary>
+    public readonly struct Handler(Http2HeaderCollector owner) : IHpackHeaderHandler
+    {
+        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => owner.Add(name, value);
+    }
+}
