@@ -10,7 +10,8 @@ namespace Sensor.Protocols.Tls.Decryption;
 /// direction's ChangeCipherSpec. TLS 1.3: application_data records, with the handshake traffic keys up to this side's
 /// Finished and the application traffic keys after it, moving to the next generation on each KeyUpdate.
 /// A record that arrives whole in one segment is decrypted in place; only a record split across segments is copied,
-/// into a pooled buffer. Plaintext goes to a pooled buffer that is reused for every record.
+/// into a pooled buffer. Plaintext goes to a pooled buffer. Both are rented for one record and returned right after,
+/// so an idle keep-alive connection holds no buffer (renting from the shared pool allocates nothing).
 /// </summary>
 public sealed class TlsDecryptingReader : IDisposable
 {
@@ -147,6 +148,7 @@ public sealed class TlsDecryptingReader : IDisposable
             {
                 _recordLength = 0;
                 Open(_record.AsSpan(0, _recordFill), handler);
+                ReturnRecordBuffer();
             }
 
             return more;
@@ -248,7 +250,19 @@ public sealed class TlsDecryptingReader : IDisposable
     private void Open(ReadOnlySpan<byte> record, ITlsPlaintextHandler handler)
     {
         _plain ??= ArrayPool<byte>.Shared.Rent(TlsConstants.MaxRecordFragment);
-        var status = _decryptor!.Decrypt(record, _plain, out var length, out var type);
+        try
+        {
+            OpenInto(record, _plain, handler);
+        }
+        finally
+        {
+            ReturnPlaintextBuffer();
+        }
+    }
+
+    private void OpenInto(ReadOnlySpan<byte> record, byte[] plain, ITlsPlaintextHandler handler)
+    {
+        var status = _decryptor!.Decrypt(record, plain, out var length, out var type);
         if (status != TlsDecryptStatus.Ok)
         {
             if (RecordsDecrypted == 0 && _earlyDataBudget >= record.Length)
@@ -268,12 +282,12 @@ public sealed class TlsDecryptingReader : IDisposable
             ApplicationBytes += length;
             if (length > 0)
             {
-                handler.OnApplicationData(_plain.AsMemory(0, length));
+                handler.OnApplicationData(plain.AsMemory(0, length));
             }
         }
         else if (type == TlsConstants.ContentHandshake && _keys!.Suite.Tls13)
         {
-            TrackHandshake(_plain.AsSpan(0, length), handler);
+            TrackHandshake(plain.AsSpan(0, length), handler);
         }
     }
 
@@ -356,18 +370,26 @@ public sealed class TlsDecryptingReader : IDisposable
 
     private void Release()
     {
+        ReturnRecordBuffer();
+        ReturnPlaintextBuffer();
+        _recordLength = 0;
+    }
+
+    private void ReturnRecordBuffer()
+    {
         if (_record is not null)
         {
             ArrayPool<byte>.Shared.Return(_record);
             _record = null;
         }
+    }
 
+    private void ReturnPlaintextBuffer()
+    {
         if (_plain is not null)
         {
-            ArrayPool<byte>.Shared.Return(_plain, clearArray: true);
+            ArrayPool<byte>.Shared.Return(_plain);
             _plain = null;
         }
-
-        _recordLength = 0;
     }
 }
