@@ -206,6 +206,12 @@ internal sealed class McpHttpObserver : IHttpObserver
         {
             EmitOAuthStep(exchange, state);
         }
+        else if (state.Dialect is not null && state.SentMessages == 0 && state.Authenticated && _tracker.UsesOAuth(exchange.Host ?? string.Empty))
+        {
+            // A GET stream or DELETE of an OAuth-protected session: an authenticated step without a message.
+            state.OAuthStep = McpOAuthStep.Authenticated;
+            EmitOAuthStep(exchange, state);
+        }
 
         if (state.Dialect is null || exchange.ResponseIsEventStream || exchange.ResponseBody.Length == 0)
         {
@@ -333,7 +339,8 @@ internal sealed class McpHttpObserver : IHttpObserver
             Server = details.Server ?? session?.Server,
             Client = details.Client ?? session?.Client,
             Auth = oauthHost ? "oauth-discovery" : state.Authenticated ? "bearer" : "none",
-            OAuthStep = oauthHost && state.Authenticated ? McpOAuthStep.Authenticated : null,
+            // One "authenticated" step per request exchange, as the OAuth steps are counted per HTTP request.
+            OAuthStep = oauthHost && state.Authenticated && direction == Direction.ToServer && state.SentMessages == 0 ? McpOAuthStep.Authenticated : null,
             ErrorCode = message.ErrorCode,
             Tools = details.Tools,
             ArgumentNames = details.ArgumentNames,
@@ -344,6 +351,11 @@ internal sealed class McpHttpObserver : IHttpObserver
             Unauthenticated = unauthenticated,
             Batch = batch,
         });
+
+        if (direction == Direction.ToServer)
+        {
+            state.SentMessages++;
+        }
 
         var observers = Context.Payloads.McpObservers;
         if (observers.Count == 0)
@@ -517,6 +529,8 @@ internal sealed class McpHttpObserver : IHttpObserver
         public List<string>? HeaderParams { get; set; }
 
         public bool Mismatch { get; set; }
+
+        public int SentMessages { get; set; }
 
         public List<(string Id, (string Method, string? Tool) Request)> Requests { get; } = [];
     }

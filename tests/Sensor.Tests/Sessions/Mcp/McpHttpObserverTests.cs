@@ -181,7 +181,7 @@ public sealed class McpHttpObserverTests
 
         var steps = Mcp.Where(e => e.OAuthStep is not null).Select(e => e.OAuthStep).ToList();
         Assert.Equal(
-            ["unauthenticated-401", "protected-resource-metadata", "client-registration", "authorization-server-metadata", "authorize", "token", "authenticated", "authenticated"],
+            ["unauthenticated-401", "protected-resource-metadata", "client-registration", "authorization-server-metadata", "authorize", "token", "authenticated"],
             steps);
         // The first initialize is written before its 401 arrives: it carried no credential then.
         Assert.Equal("none", Mcp[0].Auth);
