@@ -25,6 +25,9 @@ public static class BenchmarkData
     /// <summary>The whole capture file, as read from disk.</summary>
     public static byte[] AllPcap => s_allPcap.Value;
 
+    /// <summary>The shared/ folder (the one holding pcaps/all.pcap), for the conformance vectors.</summary>
+    public static string Shared => Path.GetDirectoryName(Path.GetDirectoryName(FindAllPcap()))!;
+
     public static Frame[] Frames => s_frames.Value;
 
     /// <summary>all.pcap with its records repeated: a file large enough that the reader's buffer is its 4 MiB cap.</summary>

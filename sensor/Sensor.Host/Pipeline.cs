@@ -68,7 +68,7 @@ internal static class Pipeline
             context =>
             {
                 tenancy.Anomalies = context.Anomalies;
-                context = detectors.Attach(context);
+                context = Sensor.Sessions.Payloads.SessionObservers.Compose(detectors.Attach(context));
                 // Tenant attribution observes last: the evidence producers before it fill the exchange first.
                 var hooks = context.Payloads with { Observers = [.. context.Payloads.Observers, tenancy] };
                 return new AppLayerFactory(context with { Payloads = hooks }, names, decryption);

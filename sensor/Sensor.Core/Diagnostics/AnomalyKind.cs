@@ -88,6 +88,12 @@ public enum AnomalyKind : byte
     HttpContentDecodingError,
     HttpBodyTruncated,
 
+    // TLS decryption (key logs): keys were there but the flow could not be opened; it goes on metadata-only
+    TlsDecryptFailed,
+    TlsDecryptMalformedRecord,
+    TlsDecryptUnsupported,
+    TlsDecryptKeysIncomplete,
+
     // HTTP/2 and HPACK (http2)
     Http2BadPreface,
     Http2MalformedFrame,
@@ -98,12 +104,6 @@ public enum AnomalyKind : byte
     Http2TooManyStreams,
     Http2Gap,
 
-    // TLS decryption (key logs): keys were there but the flow could not be opened; it goes on metadata-only
-    TlsDecryptFailed,
-    TlsDecryptMalformedRecord,
-    TlsDecryptUnsupported,
-    TlsDecryptKeysIncomplete,
-
     // tenant attribution: per-flow evidence or tracked-flow caps reached
     TenancyEvidenceCap,
     TenancyTrackedFlowsCap,
@@ -111,4 +111,10 @@ public enum AnomalyKind : byte
     // detectors: an item had more distinct findings than the per-item cap; the per-worker dedupe memory was reset
     DetectorItemFindingsCap,
     DetectorDedupeReset,
+
+    // SSE, JSON-RPC and MCP sessions (mcp)
+    SseEventTooLarge,
+    McpMalformedMessage,
+    McpHeaderBodyMismatch,
+    McpSessionTableFull,
 }

@@ -82,6 +82,10 @@ public static class AnomalyNames
         n[(int)AnomalyKind.HttpCompressionBomb] = ("http", "compression_bomb");
         n[(int)AnomalyKind.HttpContentDecodingError] = ("http", "content_decoding_error");
         n[(int)AnomalyKind.HttpBodyTruncated] = ("http", "body_truncated");
+        n[(int)AnomalyKind.TlsDecryptFailed] = ("tls", "decrypt_failed");
+        n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
+        n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
+        n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
         n[(int)AnomalyKind.Http2BadPreface] = ("http2", "bad_preface");
         n[(int)AnomalyKind.Http2MalformedFrame] = ("http2", "malformed_frame");
         n[(int)AnomalyKind.Http2FrameTooLarge] = ("http2", "frame_too_large");
@@ -90,16 +94,17 @@ public static class AnomalyNames
         n[(int)AnomalyKind.Http2ContinuationFlood] = ("http2", "continuation_flood");
         n[(int)AnomalyKind.Http2TooManyStreams] = ("http2", "too_many_streams");
         n[(int)AnomalyKind.Http2Gap] = ("http2", "gap");
-        n[(int)AnomalyKind.TlsDecryptFailed] = ("tls", "decrypt_failed");
-        n[(int)AnomalyKind.TlsDecryptMalformedRecord] = ("tls", "decrypt_malformed_record");
-        n[(int)AnomalyKind.TlsDecryptUnsupported] = ("tls", "decrypt_unsupported");
-        n[(int)AnomalyKind.TlsDecryptKeysIncomplete] = ("tls", "decrypt_keys_incomplete");
 
         n[(int)AnomalyKind.TenancyEvidenceCap] = ("app", "tenancy_evidence_cap");
         n[(int)AnomalyKind.TenancyTrackedFlowsCap] = ("app", "tenancy_tracked_flows_cap");
 
         n[(int)AnomalyKind.DetectorItemFindingsCap] = ("detect", "item_findings_cap");
         n[(int)AnomalyKind.DetectorDedupeReset] = ("detect", "dedupe_reset");
+
+        n[(int)AnomalyKind.SseEventTooLarge] = ("sse", "event_too_large");
+        n[(int)AnomalyKind.McpMalformedMessage] = ("mcp", "malformed_message");
+        n[(int)AnomalyKind.McpHeaderBodyMismatch] = ("mcp", "header_body_mismatch");
+        n[(int)AnomalyKind.McpSessionTableFull] = ("mcp", "session_table_full");
         return n;
     }
 }

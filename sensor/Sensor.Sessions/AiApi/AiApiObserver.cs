@@ -1,0 +1,316 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Sensor.Core.Payloads;
+using Sensor.Core.Streams;
+using Sensor.Protocols.JsonRpc;
+using Sensor.Protocols.Sse;
+
+namespace Sensor.Sessions.AiApi;
+
+/// <summary>
+/// Reads AI vendor API calls and the tenant evidence vendors and clients put on the wire (reference.md §3–§4; the
+/// shared captures' <c>tenant_evidence</c> vocabulary): fills <see cref="HttpExchange.AiCall"/>,
+/// <see cref="HttpExchange.Evidence"/> and, for every exchange, <see cref="HttpExchange.Credential"/>. Streaming answers
+/// are read as SSE as they arrive, for the model the vendor reports.
+/// </summary>
+internal sealed partial class AiApiObserver : IHttpObserver
+{
+    private const string AnthropicOrgHeader = "anthropic-organization-id";
+
+    /// <summary>Streams followed at once per worker, as <see cref="Mcp.McpHttpObserver.MaxOpenExchanges"/>.</summary>
+    public const int MaxOpenStreams = 1024;
+
+    private readonly Dictionary<HttpExchange, SseReader> _streams = new(ReferenceEqualityComparer.Instance);
+
+    public void OnRequestHeaders(HttpExchange exchange)
+    {
+        exchange.Credential ??= CredentialReader.Read(exchange);
+        var host = exchange.Host ?? string.Empty;
+        var path = Path(exchange.Target);
+        var route = AiApiRoutes.Classify(host, path);
+        if (AiApiRoutes.ApiName(route) is { } api)
+        {
+            exchange.AiCall = new AiApiCall { Api = api, Stream = route == AiApiRoute.GeminiStreamGenerateContent };
+            if (route is AiApiRoute.GeminiGenerateContent or AiApiRoute.GeminiStreamGenerateContent)
+            {
+                // /v1beta/models/{model}:generateContent (or the Vertex form, with the model last before the colon).
+                var colon = path.LastIndexOf(':');
+                var slash = path.LastIndexOf('/', colon);
+                exchange.AiCall.Model = path[(slash + 1)..colon];
+            }
+        }
+
+        var headers = exchange.RequestHeaders;
+        AddHeader(exchange, headers, "openai", "openai-organization", "org_id", request: true);
+        AddHeader(exchange, headers, "openai", "openai-project", "project_id", request: true);
+        AddHeader(exchange, headers, "openai", "chatgpt-account-id", "workspace_id", request: true);
+        AddHeader(exchange, headers, "anthropic", "anthropic-allowed-org-ids", "allowed_org_ids", request: true);
+        AddHeader(exchange, headers, "openai", "chatgpt-allowed-workspace-id", "allowed_workspace_id", request: true);
+        AddHeader(exchange, headers, "openai", "openai-allowed-organization-ids", "allowed_org_ids", request: true);
+
+        if (route == AiApiRoute.ClaudeWeb)
+        {
+            if (OrganizationPath().Match(path) is { Success: true } match)
+            {
+                exchange.Evidence.Add(new TenantEvidence("anthropic", "url-path:/api/organizations/<org-uuid>", "org_id", match.Groups[1].Value));
+            }
+
+            if (CredentialReader.CookieValue(headers.Get("cookie"), "lastActiveOrg") is { Length: > 0 } org)
+            {
+                exchange.Evidence.Add(new TenantEvidence("anthropic", "request-cookie:lastActiveOrg", "org_id", org));
+            }
+        }
+
+        if (route == AiApiRoute.ChatGptWeb && exchange.Credential is { Kind: "jwt" } && headers.Get("authorization") is { } authorization)
+        {
+            ReadChatGptJwt(exchange, authorization[(authorization.IndexOf(' ') + 1)..].Trim());
+        }
+    }
+
+    public void OnRequestComplete(HttpExchange exchange)
+    {
+        if (exchange.AiCall is not { } call || exchange.RequestBody.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(exchange.RequestBody.Content, new JsonDocumentOptions { MaxDepth = JsonRpcLimits.MaxDepth });
+            ReadRequestBody(call, document.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Truncated or not JSON: the call stays known by its route alone.
+        }
+    }
+
+    public void OnResponseHeaders(HttpExchange exchange)
+    {
+        var headers = exchange.ResponseHeaders;
+        AddHeader(exchange, headers, "anthropic", AnthropicOrgHeader, "org_id", request: false);
+        AddHeader(exchange, headers, "openai", "openai-organization", "org_id", request: false);
+        AddHeader(exchange, headers, "openai", "openai-project", "project_id", request: false);
+        if (exchange.AiCall is not null && exchange.ResponseIsEventStream && _streams.Count < MaxOpenStreams)
+        {
+            exchange.AiCall.Stream = true;
+            _streams[exchange] = new SseReader();
+        }
+    }
+
+    public void OnBodyData(HttpExchange exchange, Direction direction, ReadOnlySpan<byte> decoded)
+    {
+        if (direction != Direction.ToClient || !_streams.TryGetValue(exchange, out var reader) || exchange.AiCall is not { } call)
+        {
+            return;
+        }
+
+        while (reader.Read(ref decoded) is var status && status != SseReadStatus.NeedMoreData)
+        {
+            if (status == SseReadStatus.Event && call.Model is null)
+            {
+                call.Model = StreamedModel(reader.Current.Data);
+            }
+        }
+    }
+
+    public void OnResponseComplete(HttpExchange exchange, bool ended)
+    {
+        _streams.Remove(exchange);
+        var route = AiApiRoutes.Classify(exchange.Host ?? string.Empty, Path(exchange.Target));
+        var restricted = exchange.RequestHeaders.Get("anthropic-allowed-org-ids") is not null ||
+            exchange.RequestHeaders.Get("chatgpt-allowed-workspace-id") is not null ||
+            exchange.RequestHeaders.Get("openai-allowed-organization-ids") is not null;
+        if (restricted && exchange.Status is { } status)
+        {
+            var blocked = status == 403;
+            var vendor = exchange.RequestHeaders.Get("anthropic-allowed-org-ids") is not null ? "anthropic" : "openai";
+            exchange.Evidence.Add(new TenantEvidence(
+                vendor,
+                blocked && BodyContains(exchange, "tenant_restriction_violation"u8) ? "response-body:error.error_code" : "response-status",
+                "tenant_restriction_result",
+                blocked ? "blocked" : "allowed"));
+        }
+
+        if (exchange.ResponseIsEventStream || exchange.ResponseBody.Length == 0 ||
+            route is not (AiApiRoute.AnthropicOAuthProfile or AiApiRoute.CopilotTokenExchange))
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(exchange.ResponseBody.Content);
+            var root = document.RootElement;
+            if (route == AiApiRoute.AnthropicOAuthProfile && Member(root, "organization") is { } organization &&
+                Text(organization, "organization_type") is { } type)
+            {
+                exchange.Evidence.Add(new TenantEvidence("anthropic", "response-body:organization.organization_type", "plan", type));
+            }
+            else if (route == AiApiRoute.CopilotTokenExchange && Member(root, "endpoints") is { } endpoints &&
+                Text(endpoints, "api") is { } api && Uri.TryCreate(api, UriKind.Absolute, out var uri))
+            {
+                exchange.Evidence.Add(new TenantEvidence("github-copilot", "response-body:endpoints.api (copilot plan host)", "plan_host", uri.Host));
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Not the JSON the vendor sends: no evidence.
+        }
+    }
+
+    private static void ReadRequestBody(AiApiCall call, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        call.Model ??= Text(root, "model");
+        if (root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
+        {
+            call.Stream = true;
+        }
+
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var tool in tools.EnumerateArray())
+            {
+                ReadTool(call, tool);
+            }
+        }
+
+        // Anthropic MCP connector: mcp_servers[{type:"url", url, name, authorization_token}] (the token is not kept).
+        if (root.TryGetProperty("mcp_servers", out var servers) && servers.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var server in servers.EnumerateArray())
+            {
+                if (Text(server, "url") is { } url)
+                {
+                    call.McpServerUrls.Add(url);
+                }
+            }
+        }
+    }
+
+    private static void ReadTool(AiApiCall call, JsonElement tool)
+    {
+        if (tool.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        // OpenAI Responses remote MCP: {type:"mcp", server_label, server_url}.
+        if (Text(tool, "type") == "mcp" && Text(tool, "server_url") is { } serverUrl)
+        {
+            call.McpServerUrls.Add(serverUrl);
+        }
+
+        // Gemini: {functionDeclarations:[{name}]}.
+        if (tool.TryGetProperty("functionDeclarations", out var declarations) && declarations.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var declaration in declarations.EnumerateArray())
+            {
+                if (Text(declaration, "name") is { } declared)
+                {
+                    call.Tools.Add(declared);
+                }
+            }
+
+            return;
+        }
+
+        // Anthropic {name}, OpenAI Chat {type:"function", function:{name}}, Responses {type, name}, server tools by type.
+        var name = Text(tool, "name") ?? (Member(tool, "function") is { } function ? Text(function, "name") : null) ?? Text(tool, "type");
+        if (name is not null)
+        {
+            call.Tools.Add(name);
+        }
+    }
+
+    // message_start.message.model (Anthropic), chunk.model (OpenAI), modelVersion (Gemini).
+    private static string? StreamedModel(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data[0] != (byte)'{')
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(data.ToArray());
+            var root = document.RootElement;
+            return Text(root, "model") ?? Text(root, "modelVersion") ?? (Member(root, "message") is { } message ? Text(message, "model") : null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static void ReadChatGptJwt(HttpExchange exchange, string token)
+    {
+        if (CredentialReader.JwtPayload(token) is not { } payload)
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            if (Member(document.RootElement, "https://api.openai.com/auth") is not { } auth)
+            {
+                return;
+            }
+
+            if (Text(auth, "chatgpt_plan_type") is { } plan)
+            {
+                exchange.Evidence.Add(new TenantEvidence("openai", "jwt:chatgpt_plan_type", "plan", plan));
+            }
+
+            if (Text(auth, "chatgpt_account_id") is { } account)
+            {
+                exchange.Evidence.Add(new TenantEvidence("openai", "jwt:chatgpt_account_id", "account_id", account));
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // A token that only looks like a JWT.
+        }
+    }
+
+    private static void AddHeader(HttpExchange exchange, HttpHeaderList headers, string vendor, string name, string kind, bool request)
+    {
+        if (headers.Get(name) is { Length: > 0 } value)
+        {
+            exchange.Evidence.Add(new TenantEvidence(vendor, (request ? "request-header:" : "response-header:") + name, kind, value));
+        }
+    }
+
+    private static bool BodyContains(HttpExchange exchange, ReadOnlySpan<byte> text) => exchange.ResponseBody.Content.Span.IndexOf(text) >= 0;
+
+    private static string Path(string? target)
+    {
+        if (string.IsNullOrEmpty(target))
+        {
+            return "/";
+        }
+
+        if (!target.StartsWith('/') && Uri.TryCreate(target, UriKind.Absolute, out var uri))
+        {
+            target = uri.PathAndQuery;
+        }
+
+        var q = target.IndexOf('?');
+        return q < 0 ? target : target[..q];
+    }
+
+    private static JsonElement? Member(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
+
+    private static string? Text(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [GeneratedRegex("^/api/organizations/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:/|$)")]
+    private static partial Regex OrganizationPath();
+}

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using Sensor.Core.Payloads;
+
+namespace Sensor.Sessions.AiApi;
+
+/// <summary>
+/// The client's own credential on a request, by the shared captures' <c>credential_kind</c> rules
+/// (shared/pcaps/README.md): where it sits (<c>x-api-key</c>, <c>authorization</c>, <c>cookie</c>,
+/// <c>x-goog-api-key</c>, <c>x-postmark-server-token</c>, <c>?key=</c>), its kind, a format prefix, and the SHA-256 of the
+/// exact token for matching sanctioned credentials. The token itself is dropped here.
+/// </summary>
+internal static class CredentialReader
+{
+    // Longest first: the first match names the format.
+    private static readonly string[] s_prefixes =
+    [
+        "sk-ant-api03", "sk-ant-oat01", "sk-ant-sid01", "sk-ant-admin01", "sk-proj", "sk-svcacct", "sk-admin", "tgp_v1_", "lin_api_",
+        "sntryu_", "github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ntn_", "xoxb-", "xoxp-", "ATATT", "AIza", "glpat-", "tid=", "eyJ", "sk-",
+    ];
+
+    public static CredentialInfo? Read(HttpExchange exchange)
+    {
+        var headers = exchange.RequestHeaders;
+        if (headers.Get("x-api-key") is { Length: > 0 } apiKey)
+        {
+            return Make("api_key", PayloadLocation.RequestHeader("x-api-key"), apiKey.Trim());
+        }
+
+        if (headers.Get("authorization") is { Length: > 0 } authorization)
+        {
+            var space = authorization.IndexOf(' ');
+            var token = (space > 0 ? authorization[(space + 1)..] : authorization).Trim();
+            return Make(BearerKind(token), PayloadLocation.RequestHeader("authorization"), token);
+        }
+
+        if (headers.Get("x-goog-api-key") is { Length: > 0 } googleKey)
+        {
+            return Make("api_key", PayloadLocation.RequestHeader("x-goog-api-key"), googleKey.Trim());
+        }
+
+        if (headers.Get("x-postmark-server-token") is { Length: > 0 } postmark)
+        {
+            return Make("api_key", PayloadLocation.RequestHeader("x-postmark-server-token"), postmark.Trim());
+        }
+
+        if (CookieValue(headers.Get("cookie"), "sessionKey") is { Length: > 0 } session)
+        {
+            return Make("session_cookie", PayloadLocation.RequestHeader("cookie"), session);
+        }
+
+        if (QueryValue(exchange.Target, "key") is { Length: > 0 } urlKey)
+        {
+            return Make("api_key", PayloadLocation.RequestUrl, urlKey);
+        }
+
+        return null;
+    }
+
+    /// <summary>A JWT's payload as JSON bytes (not verified: the sensor reads claims, never trusts them), or null.</summary>
+    public static byte[]? JwtPayload(string token)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3 || !parts[0].StartsWith("eyJ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var text = parts[1].Replace('-', '+').Replace('_', '/');
+        text = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    public static string? CookieValue(string? cookie, string name)
+    {
+        if (cookie is null)
+        {
+            return null;
+        }
+
+        foreach (var pair in cookie.Split(';'))
+        {
+            var trimmed = pair.AsSpan().Trim();
+            var eq = trimmed.IndexOf('=');
+            if (eq > 0 && trimmed[..eq].SequenceEqual(name))
+            {
+                return trimmed[(eq + 1)..].ToString();
+            }
+        }
+
+        return null;
+    }
+
+    private static string BearerKind(string token) =>
+        token.StartsWith("sk-ant-oat01-", StringComparison.Ordinal) ? "oauth_subscription"
+        : token.StartsWith("sk-", StringComparison.Ordinal) || token.StartsWith("AIza", StringComparison.Ordinal) ||
+          token.StartsWith("lin_api_", StringComparison.Ordinal) || token.StartsWith("tgp_v1_", StringComparison.Ordinal) ? "api_key"
+        : JwtPayload(token) is not null ? "jwt"
+        : "bearer";
+
+    private static CredentialInfo Make(string kind, string location, string token)
+    {
+        var prefix = Array.Find(s_prefixes, p => token.StartsWith(p, StringComparison.Ordinal)) ?? string.Empty;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        return new CredentialInfo(kind, location, prefix, hash);
+    }
+
+    private static string? QueryValue(string? target, string name)
+    {
+        var q = target?.IndexOf('?') ?? -1;
+        if (q < 0)
+        {
+            return null;
+        }
+
+        foreach (var part in target![(q + 1)..].Split('&'))
+        {
+            if (part.Length > name.Length && part.StartsWith(name, StringComparison.Ordinal) && part[name.Length] == '=')
+            {
+                return Uri.UnescapeDataString(part[(name.Length + 1)..]);
+            }
+        }
+
+        return null;
+    }
+}

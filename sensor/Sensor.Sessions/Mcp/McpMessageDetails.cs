@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Sensor.Protocols.JsonRpc;
+
+namespace Sensor.Sessions.Mcp;
+
+/// <summary>
+/// What one MCP message says beyond its JSON-RPC envelope, read for the methods that carry it: <c>initialize</c>
+/// clientInfo/serverInfo/protocolVersion (and the 2026-07-28 <c>_meta</c> copies on every request and result),
+/// <c>tools/list</c> tool names with definition digests, <c>tools/call</c> argument names (never their values).
+/// </summary>
+internal sealed class McpMessageDetails
+{
+    private const string MetaClientInfo = "io.modelcontextprotocol/clientInfo";
+    private const string MetaServerInfo = "io.modelcontextprotocol/serverInfo";
+    private const string MetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+
+    public string? ProtocolVersion { get; private set; }
+
+    public (string? Name, string? Version)? Client { get; private set; }
+
+    public (string? Name, string? Version)? Server { get; private set; }
+
+    public List<(string Name, string Sha256)>? Tools { get; private set; }
+
+    public List<string>? ArgumentNames { get; private set; }
+
+    /// <summary>Reads <paramref name="json"/> (one message) knowing its kind and the method it is or answers.</summary>
+    public static McpMessageDetails Read(ReadOnlyMemory<byte> json, JsonRpcKind kind, string? method)
+    {
+        var details = new McpMessageDetails();
+        if (kind == JsonRpcKind.Error)
+        {
+            return details;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = JsonRpcLimits.MaxDepth });
+            var root = document.RootElement;
+            if (kind is JsonRpcKind.Request or JsonRpcKind.Notification && Object(root, "params") is { } parameters)
+            {
+                details.ReadParams(parameters, method);
+            }
+            else if (kind == JsonRpcKind.Result && Object(root, "result") is { } result)
+            {
+                details.ReadResult(result, method);
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // The JSON-RPC reader accepted it; a document it cannot build (invalid UTF-8 in a name) keeps no details.
+        }
+
+        return details;
+    }
+
+    private void ReadParams(JsonElement parameters, string? method)
+    {
+        if (method == "initialize")
+        {
+            ProtocolVersion = Text(parameters, "protocolVersion");
+            Client = Info(Object(parameters, "clientInfo"));
+        }
+
+        if (Object(parameters, "_meta") is { } meta)
+        {
+            ProtocolVersion ??= Text(meta, MetaProtocolVersion);
+            Client ??= Info(Object(meta, MetaClientInfo));
+        }
+
+        if (method == "tools/call" && Object(parameters, "arguments") is { } arguments)
+        {
+            ArgumentNames = [.. arguments.EnumerateObject().Select(p => p.Name)];
+        }
+    }
+
+    private void ReadResult(JsonElement result, string? method)
+    {
+        ProtocolVersion = Text(result, "protocolVersion");
+        Server = Info(Object(result, "serverInfo"));
+        if (Object(result, "_meta") is { } meta)
+        {
+            ProtocolVersion ??= Text(meta, MetaProtocolVersion);
+            Server ??= Info(Object(meta, MetaServerInfo));
+        }
+
+        if (method == "tools/list" && result.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        {
+            Tools = [];
+            foreach (var tool in tools.EnumerateArray())
+            {
+                if (tool.ValueKind == JsonValueKind.Object)
+                {
+                    Tools.Add((Text(tool, "name") ?? string.Empty, McpToolDigest.Sha256Hex(tool)));
+                }
+            }
+        }
+    }
+
+    private static (string?, string?)? Info(JsonElement? info) =>
+        info is { } value ? (Text(value, "name"), Text(value, "version")) : null;
+
+    private static JsonElement? Object(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
+
+    private static string? Text(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
