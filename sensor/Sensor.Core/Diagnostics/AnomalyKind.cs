@@ -74,4 +74,8 @@ public enum AnomalyKind : byte
 
     // decode: an IPv6 link/ether type whose header does not say version 6
     Ipv6BadVersion,
+
+    // MCP threat detectors (classifiers/Sensor.Threats)
+    McpThreatStateCap,
+    McpThreatUnreadableMessage,
 }

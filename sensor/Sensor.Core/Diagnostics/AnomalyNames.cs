@@ -69,6 +69,8 @@ public static class AnomalyNames
         n[(int)AnomalyKind.QuicMalformedFrames] = ("quic", "malformed_frames");
         n[(int)AnomalyKind.QuicMalformedClientHello] = ("quic", "malformed_client_hello");
         n[(int)AnomalyKind.Ipv6BadVersion] = ("ipv6", "bad_version");
+        n[(int)AnomalyKind.McpThreatStateCap] = ("app", "mcp_threat_state_cap");
+        n[(int)AnomalyKind.McpThreatUnreadableMessage] = ("app", "mcp_threat_unreadable_message");
         return n;
     }
 }

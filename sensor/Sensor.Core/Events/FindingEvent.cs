@@ -38,6 +38,9 @@ public sealed class FindingEvent : SensorEvent
     /// <summary>A non-secret subject of a policy finding (a host name), shown in clear.</summary>
     public string? Host { get; init; }
 
+    /// <summary>For <c>mcp_threat</c> findings: tool, evidence, subject and chain (written as <c>finding.threat</c>).</summary>
+    public ThreatDetails? Threat { get; init; }
+
     public override void WriteBody(Utf8JsonWriter writer)
     {
         writer.WriteStartObject("finding");
@@ -62,6 +65,8 @@ public sealed class FindingEvent : SensorEvent
         {
             writer.WriteString("host", Host);
         }
+
+        Threat?.Write(writer);
 
         writer.WriteEndObject();
     }

@@ -17,6 +17,7 @@ public class DependencyRulesTests
         ["Sensor.Protocols"] = ["Sensor.Core"],
         ["Sensor.Sessions"] = ["Sensor.Core", "Sensor.Protocols"],
         ["Sensor.Inspection"] = ["Sensor.Core", "Sensor.Protocols", "Sensor.Sessions"],
+        ["Sensor.Threats"] = ["Sensor.Core"],
     };
 
     public static TheoryData<string> Stages => new(s_allowed.Keys);
