@@ -1,11 +1,13 @@
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
+using Sensor.Core.Streams;
 using Sensor.Engine;
 using Sensor.Host.Configuration;
 using Sensor.Inspection.Attribution;
 using Sensor.Inspection.Catalog;
 using Sensor.Sessions.AppLayer;
 using Sensor.Sessions.Dns;
+using Sensor.Threats;
 
 namespace Sensor.Host;
 
@@ -35,11 +37,49 @@ internal static class Pipeline
         }
 
         var names = new DnsNameCache();
+        var threats = ThreatState(config.Threats, catalog);
         return new PacketProcessor(
             config.Engine,
             sink,
             capture,
-            context => new AppLayerFactory(context, names),
+            context => new AppLayerFactory(WithThreatDetectors(context, threats), names),
             events => new AiSessionAttributor(catalog, names, events));
     }
+
+    /// <summary>The processor's threat state: the catalog decides which MCP servers are known, the state dir keeps the fingerprint key.</summary>
+    private static McpThreatState ThreatState(McpThreatOptions options, AiCatalog catalog)
+    {
+        var key = options.StateDirectory is { } directory && TryCreate(directory)
+            ? Core.Security.SecretRedaction.LoadOrCreateKey(Path.Combine(directory, "fingerprint.key"))
+            : null;
+        return new McpThreatState(options with
+        {
+            // Built per processor with that processor's catalog, so the lookup runs on the catalog's own worker thread.
+            IsCatalogServer = host => catalog.Lookup(host) is { Vendor: not "unknown" },
+            FingerprintKey = options.FingerprintKey ?? key,
+        });
+
+        static bool TryCreate(string directory)
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Adds this worker's MCP threat detector and mail API observer to the payload hooks the sessions call.</summary>
+    private static StreamContext WithThreatDetectors(StreamContext context, McpThreatState threats) => context with
+    {
+        Payloads = context.Payloads with
+        {
+            Observers = [.. context.Payloads.Observers, new MailApiObserver(context, threats)],
+            McpObservers = [.. context.Payloads.McpObservers, new McpThreatDetector(context, threats)],
+        },
+    };
 }

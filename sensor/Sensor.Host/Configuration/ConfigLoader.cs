@@ -15,7 +15,7 @@ namespace Sensor.Host.Configuration;
 internal static class ConfigLoader
 {
     /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
-    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer" };
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "threats" };
 
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
@@ -104,6 +104,9 @@ internal static class ConfigLoader
                     case "stats.interval": config = config with { StatsIntervalSeconds = (int)reader2.Integer(v, key, config.StatsIntervalSeconds, 1, 86_400) }; break;
                     case "capture.queue_packets": config = config with { CaptureQueuePackets = (int)reader2.Integer(v, key, config.CaptureQueuePackets, 16, 16_777_216) }; break;
                     case "capture.buffer_size": config = config with { CaptureBufferBytes = (int)reader2.Size(v, key, config.CaptureBufferBytes, int.MaxValue) }; break;
+                    case "threats.corporate_domains": config = config with { Threats = config.Threats with { CorporateDomains = reader2.StringList(v, key) } }; break;
+                    case "threats.mcp_allowlist": config = config with { Threats = config.Threats with { AllowedServers = reader2.StringList(v, key) } }; break;
+                    case "threats.state_dir": config = config with { Threats = config.Threats with { StateDirectory = reader2.String(v, key) } }; break;
                     default: reader2.Error(k, key, "unknown key"); break;
                 }
             }
@@ -134,6 +137,23 @@ internal static class ConfigLoader
 
             Error(node, key, "expected a non-empty string");
             return null;
+        }
+
+        /// <summary>A sequence of non-empty strings, or one string (a list of one).</summary>
+        public IReadOnlyList<string> StringList(YamlNode node, string key)
+        {
+            if (node is YamlScalarNode)
+            {
+                return String(node, key) is { } one ? [one] : [];
+            }
+
+            if (node is YamlSequenceNode sequence)
+            {
+                return [.. sequence.Children.Select(item => String(item, key)).OfType<string>()];
+            }
+
+            Error(node, key, "expected a list of strings");
+            return [];
         }
 
         public long Integer(YamlNode node, string key, long fallback, long min, long max)

@@ -1,4 +1,5 @@
 using Sensor.Engine;
+using Sensor.Threats;
 
 namespace Sensor.Host.Configuration;
 
@@ -17,6 +18,12 @@ internal sealed record SensorConfig
 
     /// <summary>Catalog files loaded after the shipped one (analysts' additions), in order.</summary>
     public IReadOnlyList<string> ExtraCatalogs { get; init; } = [];
+
+    /// <summary>
+    /// MCP threat detectors (<c>threats.corporate_domains</c>, <c>threats.mcp_allowlist</c>, <c>threats.state_dir</c>).
+    /// The catalog predicate and the fingerprint key are added by the pipeline.
+    /// </summary>
+    public McpThreatOptions Threats { get; init; } = new();
 
     /// <summary>Seconds between <c>stats</c> events in live mode (Suricata's <c>stats.interval: 8</c>).</summary>
     public int StatsIntervalSeconds { get; init; } = 8;
