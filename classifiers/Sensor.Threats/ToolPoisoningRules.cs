@@ -26,9 +26,14 @@ internal static class ToolPoisoningRules
 
     private static readonly Regex s_readVerb = new(@"\b(read|cat|open|pass|send|include|provide|upload|attach|copy|forward|append)\b", Options);
 
-    private static readonly Regex s_conceal = new(
-        @"(\b(do\s+not|don't|never)\s+(tell|mention|show|inform|reveal|notify|alert|display)\b[^.]{0,80}\buser\b|\bwithout\s+(telling|informing|asking|notifying|alerting)\s+the\s+user\b|\b(user|human)\s+(must|should)\s+not\s+(know|see|be\s+told)\b)",
-        Options);
+    // "Do not tell/mention ... the user": the verb phrase by regex, "user" within ConcealReach characters of the same
+    // sentence by hand. A counted gap ([^.]{0,80}) inside the pattern multiplies NonBacktracking's DFA states.
+    private static readonly Regex s_concealVerb = new(@"\b(do\s+not|don't|never)\s+(tell|mention|show|inform|reveal|notify|alert|display)\b", Options);
+
+    private static readonly Regex s_concealPhrase = new(@"\bwithout\s+(telling|informing|asking|notifying|alerting)\s+the\s+user\b|\b(user|human)\s+(must|should)\s+not\s+(know|see|be\s+told)\b", Options);
+
+    /// <summary>Characters after "do not tell" in which "user" must appear (Invariant's example puts it 60 characters on).</summary>
+    private const int ConcealReach = 80;
 
     /// <summary>Adds to <paramref name="rules"/> every rule <paramref name="description"/> breaks (each once).</summary>
     public static void Check(string description, List<string> rules, List<HiddenMatch> scratch)
@@ -50,7 +55,7 @@ internal static class ToolPoisoningRules
             AddOnce(rules, ReadsSecrets);
         }
 
-        if (s_conceal.IsMatch(description))
+        if (s_concealPhrase.IsMatch(description) || ConcealsFromUser(description))
         {
             AddOnce(rules, HidesFromUser);
         }
@@ -62,5 +67,21 @@ internal static class ToolPoisoningRules
         {
             rules.Add(rule);
         }
+    }
+
+    private static bool ConcealsFromUser(string description)
+    {
+        foreach (var match in s_concealVerb.EnumerateMatches(description))
+        {
+            var after = description.AsSpan(match.Index + match.Length);
+            after = after[..Math.Min(after.Length, ConcealReach)];
+            var stop = after.IndexOf('.');
+            if ((stop < 0 ? after : after[..stop]).Contains("user", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
