@@ -8,11 +8,15 @@ namespace Sensor.Host;
 /// <summary>Loads the rule pack and the fingerprint key once; gives each worker its own <see cref="SecretInspector"/>.</summary>
 internal sealed class DetectorSetup
 {
-    private DetectorSetup(RulePack? pack, FindingFormatter? formatter)
+    private DetectorSetup(RulePack? pack, FindingFormatter? formatter, byte[]? key)
     {
         Pack = pack;
         Formatter = formatter;
+        Key = key;
     }
+
+    /// <summary>The fingerprint (HMAC) key, shared with the MCP threat detectors; null when detectors are off.</summary>
+    public byte[]? Key { get; }
 
     public RulePack? Pack { get; }
 
@@ -23,7 +27,7 @@ internal sealed class DetectorSetup
     {
         if (!options.Enabled)
         {
-            return new DetectorSetup(null, null);
+            return new DetectorSetup(null, null, null);
         }
 
         var errors = new List<string>();
@@ -45,7 +49,7 @@ internal sealed class DetectorSetup
             return null;
         }
 
-        return new DetectorSetup(pack, new FindingFormatter(key));
+        return new DetectorSetup(pack, new FindingFormatter(key), key);
     }
 
     /// <summary>An inspector for one worker (its event sink and anomaly reporter), or null when detectors are off.</summary>

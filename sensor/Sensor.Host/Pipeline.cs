@@ -1,6 +1,7 @@
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
 using Sensor.Core.Payloads;
+using Sensor.Core.Streams;
 using Sensor.Engine;
 using Sensor.Host.Configuration;
 using Sensor.Inspection.Attribution;
@@ -12,6 +13,7 @@ using Sensor.Sessions.Tls;
 using Sensor.Tenancy.Features;
 using Sensor.Tenancy.Model;
 using Sensor.Tenancy.Sessions;
+using Sensor.Threats;
 
 namespace Sensor.Host;
 
@@ -61,6 +63,7 @@ internal static class Pipeline
         var names = new DnsNameCache();
         var decryption = keys is null ? null : new TlsDecryption(keys);
         var tenancy = new TenantAttribution(config.Tenants, model) { FeatureRows = featureRows };
+        var threats = ThreatState(config.Threats, catalog, detectors.Key);
         return new PacketProcessor(
             config.Engine,
             sink,
@@ -68,11 +71,33 @@ internal static class Pipeline
             context =>
             {
                 tenancy.Anomalies = context.Anomalies;
-                context = Sensor.Sessions.Payloads.SessionObservers.Compose(detectors.Attach(context));
+                // MCP observers (threat detectors) go in before the MCP parser is composed: it calls the ones present then.
+                context = Sensor.Sessions.Payloads.SessionObservers.Compose(WithThreatDetectors(detectors.Attach(context), threats));
                 // Tenant attribution observes last: the evidence producers before it fill the exchange first.
                 var hooks = context.Payloads with { Observers = [.. context.Payloads.Observers, tenancy] };
                 return new AppLayerFactory(context with { Payloads = hooks }, names, decryption);
             },
             events => new AiSessionAttributor(catalog, names, events, tenancy));
     }
+
+    /// <summary>
+    /// The processor's threat state: the catalog decides which MCP servers are known; findings are fingerprinted with
+    /// the detectors' key so one value gets one fingerprint whichever detector saw it.
+    /// </summary>
+    private static McpThreatState ThreatState(McpThreatOptions options, AiCatalog catalog, byte[]? key) =>
+        new(options with
+        {
+            // Built per processor with that processor's catalog, so the lookup runs on the catalog's own worker thread.
+            IsCatalogServer = host => catalog.Lookup(host) is { Vendor: not "unknown" },
+            FingerprintKey = options.FingerprintKey ?? key,
+        });
+
+    private static StreamContext WithThreatDetectors(StreamContext context, McpThreatState threats) => context with
+    {
+        Payloads = context.Payloads with
+        {
+            Observers = [.. context.Payloads.Observers, new MailApiObserver(context, threats)],
+            McpObservers = [.. context.Payloads.McpObservers, new McpThreatDetector(context, threats)],
+        },
+    };
 }

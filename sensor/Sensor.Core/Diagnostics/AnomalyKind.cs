@@ -117,4 +117,8 @@ public enum AnomalyKind : byte
     McpMalformedMessage,
     McpHeaderBodyMismatch,
     McpSessionTableFull,
+
+    // MCP threat detectors (classifiers/Sensor.Threats)
+    McpThreatStateCap,
+    McpThreatUnreadableMessage,
 }

@@ -105,6 +105,9 @@ public static class AnomalyNames
         n[(int)AnomalyKind.McpMalformedMessage] = ("mcp", "malformed_message");
         n[(int)AnomalyKind.McpHeaderBodyMismatch] = ("mcp", "header_body_mismatch");
         n[(int)AnomalyKind.McpSessionTableFull] = ("mcp", "session_table_full");
+
+        n[(int)AnomalyKind.McpThreatStateCap] = ("app", "mcp_threat_state_cap");
+        n[(int)AnomalyKind.McpThreatUnreadableMessage] = ("app", "mcp_threat_unreadable_message");
         return n;
     }
 }

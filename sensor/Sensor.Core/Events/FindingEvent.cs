@@ -41,6 +41,9 @@ public sealed class FindingEvent : SensorEvent
     /// <summary>Where inside a structured payload the value sat (a JSON path such as <c>mcp_servers[0].authorization_token</c>), never the value.</summary>
     public string? Field { get; init; }
 
+    /// <summary>For <c>mcp_threat</c> findings: tool, evidence, subject and chain (written as <c>finding.threat</c>).</summary>
+    public ThreatDetails? Threat { get; init; }
+
     public override void WriteBody(Utf8JsonWriter writer)
     {
         writer.WriteStartObject("finding");
@@ -70,6 +73,8 @@ public sealed class FindingEvent : SensorEvent
         {
             writer.WriteString("field", Field);
         }
+
+        Threat?.Write(writer);
 
         writer.WriteEndObject();
     }

@@ -15,7 +15,7 @@ namespace Sensor.Host.Configuration;
 internal static class ConfigLoader
 {
     /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
-    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "tenants", "detectors" };
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "tenants", "detectors", "threats" };
 
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
@@ -117,6 +117,9 @@ internal static class ConfigLoader
                     case "detectors.classification_labels": config = config with { Detectors = config.Detectors with { ClassificationLabels = reader2.Strings(v, key) } }; break;
                     case "detectors.code_names": config = config with { Detectors = config.Detectors with { CodeNames = reader2.Strings(v, key) } }; break;
                     case "detectors.corporate_domains": config = config with { Detectors = config.Detectors with { CorporateDomains = reader2.Strings(v, key) } }; break;
+                    case "threats.corporate_domains": config = config with { Threats = config.Threats with { CorporateDomains = reader2.Strings(v, key) } }; break;
+                    case "threats.mcp_allowlist": config = config with { Threats = config.Threats with { AllowedServers = reader2.Strings(v, key) } }; break;
+                    case "threats.state_dir": config = config with { Threats = config.Threats with { StateDirectory = reader2.String(v, key) } }; break;
                     default: reader2.Error(k, key, "unknown key"); break;
                 }
             }

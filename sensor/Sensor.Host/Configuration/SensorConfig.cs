@@ -1,6 +1,7 @@
 using Sensor.Detectors;
 using Sensor.Engine;
 using Sensor.Tenancy.Configuration;
+using Sensor.Threats;
 
 namespace Sensor.Host.Configuration;
 
@@ -22,6 +23,12 @@ internal sealed record SensorConfig
 
     /// <summary>The enterprise's tenants, sanctioned credentials and the tenant model (<c>tenants:</c>).</summary>
     public TenantPolicy Tenants { get; init; } = TenantPolicy.Empty;
+
+    /// <summary>
+    /// MCP threat detectors (<c>threats.corporate_domains</c>, <c>threats.mcp_allowlist</c>, <c>threats.state_dir</c>).
+    /// The catalog predicate and the fingerprint key are added by the pipeline.
+    /// </summary>
+    public McpThreatOptions Threats { get; init; } = new();
 
     /// <summary>Seconds between <c>stats</c> events in live mode (Suricata's <c>stats.interval: 8</c>).</summary>
     public int StatsIntervalSeconds { get; init; } = 8;

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Sensor.Core.Diagnostics;
+using Sensor.Core.Events;
+using Sensor.Core.Payloads;
+using Sensor.Core.Security;
+using Sensor.Core.Streams;
+
+namespace Sensor.Threats;
+
+/// <summary>
+/// The MCP threat detectors of one worker, fed every MCP message in wire order: tool poisoning and rug pulls in
+/// <c>tools/list</c> answers; hidden-copy recipients, credentials and post-injection chains in <c>tools/call</c>
+/// requests; indirect prompt injection in <c>tools/call</c>/<c>resources/read</c> results; untrusted and
+/// unauthenticated servers. Writes <c>finding</c> events (category <c>mcp_threat</c>); never a secret's value.
+/// </summary>
+public sealed partial class McpThreatDetector : IMcpObserver
+{
+    public const string DetectorId = "mcp_threats";
+
+    /// <summary>Characters of hidden text or a command shown: enough to read the instruction's intent, not a dump.</summary>
+    public const int MaxExcerptChars = 120;
+
+    /// <summary>Flows remembered for once-per-flow findings (untrusted, unauthenticated); beyond it the set restarts (anomaly).</summary>
+    public const int MaxTrackedFlows = 65_536;
+
+    /// <summary>Findings of one kind per message: a list of 500 poisoned tools is reported, but bounded.</summary>
+    public const int MaxFindingsPerMessage = 64;
+
+    private static readonly JsonDocumentOptions s_json = new() { MaxDepth = JsonStrings.MaxDepth };
+
+    private readonly IEventSink _events;
+    private readonly AnomalyReporter _anomalies;
+    private readonly McpThreatState _state;
+    private readonly HashSet<long> _untrustedFlows = [];
+    private readonly HashSet<(long Flow, string Method)> _unauthenticated = [];
+    private readonly List<string> _rules = [];
+    private readonly List<HiddenMatch> _hidden = [];
+    private readonly List<CredentialHit> _credentials = [];
+    private readonly List<string> _addresses = [];
+
+    public McpThreatDetector(StreamContext context, McpThreatState state)
+    {
+        _events = context.Events;
+        _anomalies = context.Anomalies;
+        _state = state;
+    }
+
+    public void OnMessage(McpMessage message)
+    {
+        if (message.ServerHost is { } host && !_state.IsTrustedServer(host))
+        {
+            ReportUntrusted(message, host);
+        }
+
+        var interesting = message.Method is "tools/list" or "tools/call" or "resources/read";
+        if (!interesting || message.Kind is not ("request" or "result"))
+        {
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(message.Json, s_json);
+        }
+        catch (JsonException)
+        {
+            _anomalies.Report(AnomalyKind.McpThreatUnreadableMessage, message.TimestampMicros, message.Flow);
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            if (message.Kind == "result")
+            {
+                CheckAuthentication(message);
+                if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
+                {
+                    if (message.Method == "tools/list")
+                    {
+                        CheckToolList(message, result);
+                    }
+                    else
+                    {
+                        CheckToolResult(message, result);
+                    }
+                }
+            }
+            else if (message.Method == "tools/call" && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+            {
+                CheckToolCall(message, parameters);
+            }
+        }
+    }
+
+    private void ReportUntrusted(McpMessage message, string host)
+    {
+        if (!Track(_untrustedFlows, message.Flow.FlowId, message))
+        {
+            return;
+        }
+
+        Report(message, ThreatTypes.UntrustedServer, "medium", "mcp:server", new ThreatDetails { Value = host, Evidence = "not in the catalog, the allowlist or a corporate domain", SessionId = message.SessionId });
+    }
+
+    /// <summary>A tools/list or tools/call answered with success to a request that carried no Authorization header.</summary>
+    private void CheckAuthentication(McpMessage message)
+    {
+        if (message.Authenticated || message.Method is not ("tools/list" or "tools/call") || message.Exchange?.Status is < 200 or > 299)
+        {
+            return;
+        }
+
+        if (!Track(_unauthenticated, (message.Flow.FlowId, message.Method), message))
+        {
+            return;
+        }
+
+        Report(message, ThreatTypes.UnauthenticatedServer, "medium", "mcp:" + message.Method + ".result", new ThreatDetails
+        {
+            Value = message.ServerHost,
+            Methods = [message.Method],
+            Evidence = "answered without an Authorization header on the request",
+            SessionId = message.SessionId,
+        });
+    }
+
+    private bool Track<T>(HashSet<T> set, T key, McpMessage message)
+    {
+        if (set.Contains(key))
+        {
+            return false;
+        }
+
+        if (set.Count >= MaxTrackedFlows)
+        {
+            // Restarting the set can repeat a once-per-flow finding for a long-lived flow; never grows without bound.
+            set.Clear();
+            _anomalies.Report(AnomalyKind.McpThreatStateCap, message.TimestampMicros, message.Flow);
+        }
+
+        set.Add(key);
+        return true;
+    }
+
+    private void Report(McpMessage message, string type, string severity, string location, ThreatDetails details, string? redacted = null, string? fingerprint = null) =>
+        _events.Write(new FindingEvent(message.TimestampMicros, message.Flow)
+        {
+            Detector = DetectorId,
+            Category = ThreatTypes.Category,
+            Type = type,
+            Severity = severity,
+            Direction = message.Direction == Direction.ToServer ? "to_server" : "to_client",
+            Location = location,
+            Redacted = redacted,
+            Fingerprint = fingerprint,
+            Host = message.ServerHost,
+            Threat = details,
+        });
+
+    /// <summary>A bounded, credential-masked excerpt of text taken from a message.</summary>
+    internal static string Excerpt(string text)
+    {
+        var masked = CredentialSniffer.Mask(text);
+        return masked.Length <= MaxExcerptChars ? masked : masked[..MaxExcerptChars] + "…";
+    }
+
+    private string Fingerprint(string value) => SecretRedaction.Fingerprint(_state.FingerprintKey, value);
+}
