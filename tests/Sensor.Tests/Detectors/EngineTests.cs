@@ -19,6 +19,13 @@ public class EngineTests
         Assert.All(DetectorFixture.Pack.Rules.Where(r => r.Pattern is not null), r => Assert.NotEmpty(r.Keywords));
     }
 
+    [Fact]
+    public void ShippedKeywords_FitOneVectorisedSearch()
+    {
+        var group = Assert.Single(DetectorFixture.Pack.AnchorGroups);
+        Assert.InRange(group.Count, 1, RulePack.MaxAnchorsPerSearch);
+    }
+
     /// <summary>Inputs that make backtracking engines explode: every rule's keyword repeated, each followed by long runs of its own token characters.</summary>
     public static TheoryData<string> Adversarial()
     {
