@@ -124,7 +124,7 @@ public sealed class DetectorEngine
                     var rest = text[at..];
                     foreach (var anchor in candidates)
                     {
-                        if (rest.StartsWith(anchor.Text, StringComparison.OrdinalIgnoreCase))
+                        if (rest.StartsWith(anchor.Text, group.Comparison))
                         {
                             foreach (var rule in anchor.Rules)
                             {

@@ -30,34 +30,38 @@ public sealed class RulePack
         Rules = rules;
         var triggers = new Dictionary<char, List<int>>();
         var groups = new List<AnchorGroup>();
-        var current = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var rule in rules.Where(r => r.Pattern is not null))
+        foreach (var caseSensitive in new[] { true, false })
         {
-            var keywords = rule.Keywords.Where(k => k.Length > 1).ToList();
-            if (current.Count + keywords.Count(k => !current.ContainsKey(k)) > MaxAnchorsPerSearch && current.Count > 0)
+            var comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            var current = new Dictionary<string, List<int>>(StringComparer.FromComparison(comparison));
+            foreach (var rule in rules.Where(r => r.Pattern is not null && r.KeywordsCaseSensitive == caseSensitive))
             {
-                // All keywords of a rule stay in one group, so one pass sees a rule's anchors in text order.
-                groups.Add(new AnchorGroup(current));
-                current = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
+                var keywords = rule.Keywords.Where(k => k.Length > 1).ToList();
+                if (current.Count + keywords.Count(k => !current.ContainsKey(k)) > MaxAnchorsPerSearch && current.Count > 0)
+                {
+                    // All keywords of a rule stay in one group, so one pass sees a rule's anchors in text order.
+                    groups.Add(new AnchorGroup(current, comparison));
+                    current = new Dictionary<string, List<int>>(StringComparer.FromComparison(comparison));
+                }
+
+                foreach (var keyword in rule.Keywords)
+                {
+                    if (keyword.Length == 1)
+                    {
+                        // One-character anchors ('@') join the digit pass: a one-character needle would slow the string search.
+                        (triggers.TryGetValue(keyword[0], out var list) ? list : triggers[keyword[0]] = []).Add(rule.Index);
+                    }
+                    else
+                    {
+                        (current.TryGetValue(keyword, out var list) ? list : current[keyword] = []).Add(rule.Index);
+                    }
+                }
             }
 
-            foreach (var keyword in rule.Keywords)
+            if (current.Count > 0)
             {
-                if (keyword.Length == 1)
-                {
-                    // One-character anchors ('@') join the digit pass: a one-character needle would slow the string search.
-                    (triggers.TryGetValue(keyword[0], out var list) ? list : triggers[keyword[0]] = []).Add(rule.Index);
-                }
-                else
-                {
-                    (current.TryGetValue(keyword, out var list) ? list : current[keyword] = []).Add(rule.Index);
-                }
+                groups.Add(new AnchorGroup(current, comparison));
             }
-        }
-
-        if (current.Count > 0)
-        {
-            groups.Add(new AnchorGroup(current));
         }
 
         AnchorGroups = [.. groups];
@@ -212,16 +216,19 @@ public sealed class RulePack
     {
         private readonly Dictionary<char, Anchor[]> _byFirst;
 
-        internal AnchorGroup(Dictionary<string, List<int>> anchors)
+        internal AnchorGroup(Dictionary<string, List<int>> anchors, StringComparison comparison)
         {
             Count = anchors.Count;
-            Search = SearchValues.Create([.. anchors.Keys], StringComparison.OrdinalIgnoreCase);
+            Comparison = comparison;
+            Search = SearchValues.Create([.. anchors.Keys], comparison);
             _byFirst = anchors
                 .GroupBy(a => char.ToLowerInvariant(a.Key[0]))
                 .ToDictionary(g => g.Key, g => g.Select(a => new Anchor(a.Key, [.. a.Value.Distinct()])).ToArray());
         }
 
         public int Count { get; }
+
+        public StringComparison Comparison { get; }
 
         public SearchValues<string> Search { get; }
 
