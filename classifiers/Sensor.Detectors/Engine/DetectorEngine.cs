@@ -7,7 +7,7 @@ namespace Sensor.Detectors.Engine;
 
 /// <summary>
 /// Runs a <see cref="RulePack"/> over one decoded item. Pipeline: JSON unescape (when the item is JSON and holds a
-/// backslash) -> Latin-1 widening (byte offsets = char offsets) -> prefilter (<see cref="RulePack.Anchors"/>, one
+/// backslash) -> Latin-1 widening (byte offsets = char offsets) -> prefilter (<see cref="RulePack.AnchorGroups"/>, one
 /// vectorised multi-string search) -> per rule, merged windows around the anchors -> the rule's NonBacktracking regex
 /// over each window -> checks -> a second vectorised pass for digits and '@' (cards, SSNs, IBANs, emails) -> the AWS
 /// key-pair scan -> overlap resolution -> distinct values with counts. Scratch buffers are pooled: nothing is
@@ -107,33 +107,35 @@ public sealed class DetectorEngine
 
     private void Prefilter(ReadOnlySpan<char> text)
     {
-        var anchors = _pack.Anchors;
-        var position = 0;
-        while (position < text.Length)
+        foreach (var group in _pack.AnchorGroups)
         {
-            var found = text[position..].IndexOfAny(anchors);
-            if (found < 0)
+            var position = 0;
+            while (position < text.Length)
             {
-                break;
-            }
-
-            var at = position + found;
-            if (_pack.AnchorsStartingWith(text[at]) is { } candidates)
-            {
-                var rest = text[at..];
-                foreach (var anchor in candidates)
+                var found = text[position..].IndexOfAny(group.Search);
+                if (found < 0)
                 {
-                    if (rest.StartsWith(anchor.Text, StringComparison.OrdinalIgnoreCase))
+                    break;
+                }
+
+                var at = position + found;
+                if (group.StartingWith(text[at]) is { } candidates)
+                {
+                    var rest = text[at..];
+                    foreach (var anchor in candidates)
                     {
-                        foreach (var rule in anchor.Rules)
+                        if (rest.StartsWith(anchor.Text, group.Comparison))
                         {
-                            AddWindow(text, rule, at);
+                            foreach (var rule in anchor.Rules)
+                            {
+                                AddWindow(text, rule, at);
+                            }
                         }
                     }
                 }
-            }
 
-            position = at + 1;
+                position = at + 1;
+            }
         }
     }
 

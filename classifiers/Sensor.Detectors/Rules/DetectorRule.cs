@@ -37,6 +37,7 @@ public sealed class DetectorRule
         : this(index, d.Id!, type, category, d.Severity ?? "medium", d.Prefix ?? "", d.Priority ?? 0)
     {
         Keywords = [.. d.Keywords ?? []];
+        KeywordsCaseSensitive = d.KeywordsCaseSensitive ?? false;
         Pattern = d.Pattern is null ? null : new Regex(d.Pattern, Options);
         SecretPattern = d.SecretPattern is null ? null : new Regex(d.SecretPattern, Options);
         Scanner = d.Scanner;
@@ -66,6 +67,8 @@ public sealed class DetectorRule
     public int Priority { get; }
 
     public IReadOnlyList<string> Keywords { get; internal init; }
+
+    public bool KeywordsCaseSensitive { get; }
 
     public Regex? Pattern { get; internal init; }
 

@@ -17,6 +17,9 @@ internal sealed class RuleDefinition
     /// <summary>Literal anchors for the prefilter (matched case-insensitively); the regex runs only near them.</summary>
     [JsonPropertyName("keywords")] public List<string>? Keywords { get; set; }
 
+    /// <summary>Match the keywords case-sensitively (upper-case formats such as AKIA: far fewer prefilter candidates in prose).</summary>
+    [JsonPropertyName("keywords_case_sensitive")] public bool? KeywordsCaseSensitive { get; set; }
+
     /// <summary>A .NET regex, compiled with NonBacktracking: no lookarounds, backreferences or atomic groups.</summary>
     [JsonPropertyName("pattern")] public string? Pattern { get; set; }
 

@@ -17,35 +17,55 @@ public sealed class RulePack
 
     private static readonly HashSet<string> s_categories = new(StringComparer.Ordinal) { "secret", "pii", "corporate" };
 
-    private readonly Dictionary<char, Anchor[]> _anchorsByFirst;
+    /// <summary>
+    /// Keywords per vectorised search. .NET 10's SearchValues&lt;string&gt; uses Teddy (SIMD) up to at least 80 values and
+    /// Aho-Corasick at 87 (measured: ~50x slower on prose), so larger sets are split into groups of at most this many.
+    /// </summary>
+    public const int MaxAnchorsPerSearch = 80;
+
     private readonly int[][] _rulesByTrigger;
 
     private RulePack(List<DetectorRule> rules)
     {
         Rules = rules;
-        var anchors = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
         var triggers = new Dictionary<char, List<int>>();
-        foreach (var rule in rules.Where(r => r.Pattern is not null))
+        var groups = new List<AnchorGroup>();
+        foreach (var caseSensitive in new[] { true, false })
         {
-            foreach (var keyword in rule.Keywords)
+            var comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            var current = new Dictionary<string, List<int>>(StringComparer.FromComparison(comparison));
+            foreach (var rule in rules.Where(r => r.Pattern is not null && r.KeywordsCaseSensitive == caseSensitive))
             {
-                if (keyword.Length == 1)
+                var keywords = rule.Keywords.Where(k => k.Length > 1).ToList();
+                if (current.Count + keywords.Count(k => !current.ContainsKey(k)) > MaxAnchorsPerSearch && current.Count > 0)
                 {
-                    // One-character anchors ('@') join the digit pass: a one-character needle would slow the string search.
-                    (triggers.TryGetValue(keyword[0], out var list) ? list : triggers[keyword[0]] = []).Add(rule.Index);
+                    // All keywords of a rule stay in one group, so one pass sees a rule's anchors in text order.
+                    groups.Add(new AnchorGroup(current, comparison));
+                    current = new Dictionary<string, List<int>>(StringComparer.FromComparison(comparison));
                 }
-                else if (keyword.Length > 1)
+
+                foreach (var keyword in rule.Keywords)
                 {
-                    (anchors.TryGetValue(keyword, out var list) ? list : anchors[keyword] = []).Add(rule.Index);
+                    if (keyword.Length == 1)
+                    {
+                        // One-character anchors ('@') join the digit pass: a one-character needle would slow the string search.
+                        (triggers.TryGetValue(keyword[0], out var list) ? list : triggers[keyword[0]] = []).Add(rule.Index);
+                    }
+                    else
+                    {
+                        (current.TryGetValue(keyword, out var list) ? list : current[keyword] = []).Add(rule.Index);
+                    }
                 }
+            }
+
+            if (current.Count > 0)
+            {
+                groups.Add(new AnchorGroup(current, comparison));
             }
         }
 
-        AnchorCount = anchors.Count;
-        Anchors = SearchValues.Create([.. anchors.Keys], StringComparison.OrdinalIgnoreCase);
-        _anchorsByFirst = anchors
-            .GroupBy(a => char.ToLowerInvariant(a.Key[0]))
-            .ToDictionary(g => g.Key, g => g.Select(a => new Anchor(a.Key, [.. a.Value.Distinct()])).ToArray());
+        AnchorGroups = [.. groups];
+        AnchorCount = AnchorGroups.Sum(g => g.Count);
         _rulesByTrigger = new int[128][];
         foreach (var (c, list) in triggers)
         {
@@ -67,8 +87,8 @@ public sealed class RulePack
 
     public int AnchorCount { get; }
 
-    /// <summary>Every multi-character keyword, matched case-insensitively: the prefilter that runs before any regex.</summary>
-    public SearchValues<string> Anchors { get; }
+    /// <summary>Every multi-character keyword, matched case-insensitively, in as few vectorised searches as possible: the prefilter that runs before any regex.</summary>
+    public AnchorGroup[] AnchorGroups { get; }
 
     /// <summary>Digits (for the card/SSN/IBAN scanner) and one-character anchors such as <c>@</c>.</summary>
     public SearchValues<char> Triggers { get; }
@@ -89,7 +109,6 @@ public sealed class RulePack
     /// <summary>Rules whose one-character anchor is <paramref name="c"/>.</summary>
     internal int[]? RulesForTrigger(char c) => c < 128 ? _rulesByTrigger[c] : null;
 
-    internal Anchor[]? AnchorsStartingWith(char c) => _anchorsByFirst.GetValueOrDefault(char.ToLowerInvariant(c));
 
     /// <summary>Loads rule files in order and adds the corporate markers; returns null with errors (file: message) on a bad file or rule.</summary>
     public static RulePack? Load(IEnumerable<string> paths, DetectorOptions options, List<string> errors)
@@ -190,5 +209,29 @@ public sealed class RulePack
         }
     }
 
-    internal sealed record Anchor(string Text, int[] Rules);
+    public sealed record Anchor(string Text, int[] Rules);
+
+    /// <summary>One vectorised search over some keywords, and the keywords by first character to tell which one hit.</summary>
+    public sealed class AnchorGroup
+    {
+        private readonly Dictionary<char, Anchor[]> _byFirst;
+
+        internal AnchorGroup(Dictionary<string, List<int>> anchors, StringComparison comparison)
+        {
+            Count = anchors.Count;
+            Comparison = comparison;
+            Search = SearchValues.Create([.. anchors.Keys], comparison);
+            _byFirst = anchors
+                .GroupBy(a => char.ToLowerInvariant(a.Key[0]))
+                .ToDictionary(g => g.Key, g => g.Select(a => new Anchor(a.Key, [.. a.Value.Distinct()])).ToArray());
+        }
+
+        public int Count { get; }
+
+        public StringComparison Comparison { get; }
+
+        public SearchValues<string> Search { get; }
+
+        internal Anchor[]? StartingWith(char c) => _byFirst.GetValueOrDefault(char.ToLowerInvariant(c));
+    }
 }

@@ -19,6 +19,14 @@ public class EngineTests
         Assert.All(DetectorFixture.Pack.Rules.Where(r => r.Pattern is not null), r => Assert.NotEmpty(r.Keywords));
     }
 
+    [Fact]
+    public void ShippedKeywords_FitOneVectorisedSearch()
+    {
+        // One case-sensitive search (AKIA, AIza, eyJ...) and one case-insensitive search.
+        Assert.Equal(2, DetectorFixture.Pack.AnchorGroups.Length);
+        Assert.All(DetectorFixture.Pack.AnchorGroups, g => Assert.InRange(g.Count, 1, RulePack.MaxAnchorsPerSearch));
+    }
+
     /// <summary>Inputs that make backtracking engines explode: every rule's keyword repeated, each followed by long runs of its own token characters.</summary>
     public static TheoryData<string> Adversarial()
     {
