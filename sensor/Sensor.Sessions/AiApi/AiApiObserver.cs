@@ -25,6 +25,11 @@ internal sealed partial class AiApiObserver : IHttpObserver
     public void OnRequestHeaders(HttpExchange exchange)
     {
         exchange.Credential ??= CredentialReader.Read(exchange);
+        if (exchange.Credential is { } credential)
+        {
+            // The client's own token is a secret wherever it sits (a Gemini ?key= in the URL included): never in clear.
+            exchange.Redact(credential.Location);
+        }
         var host = exchange.Host ?? string.Empty;
         var path = Path(exchange.Target);
         var route = AiApiRoutes.Classify(host, path);
