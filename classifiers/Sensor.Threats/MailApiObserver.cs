@@ -1,3 +1,4 @@
+using Sensor.Core.Security;
 using System.Text.Json;
 using Sensor.Core.Events;
 using Sensor.Core.Payloads;
@@ -48,7 +49,7 @@ public sealed class MailApiObserver : IHttpObserver
                 Direction = "to_server",
                 Location = PayloadLocation.RequestBody,
                 Host = exchange.Host,
-                Threat = new ThreatDetails { Via = "mail-api:" + exchange.Host, Argument = field, Value = address },
+                Threat = new ThreatDetails { Via = "mail-api:" + exchange.Host, Argument = field, Value = SecretRedaction.Address(address) },
             });
         }
     }

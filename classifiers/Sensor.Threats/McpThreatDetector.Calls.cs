@@ -49,7 +49,7 @@ public sealed partial class McpThreatDetector
                     {
                         Tool = tool,
                         Argument = argument.Name,
-                        Value = address,
+                        Value = SecretRedaction.Address(address),
                         SessionId = message.SessionId,
                     });
                 }
@@ -65,7 +65,7 @@ public sealed partial class McpThreatDetector
                 Report(message, ThreatTypes.ExfiltrationAfterInjection, "critical", "mcp:tools/call.arguments", new ThreatDetails
                 {
                     Tool = tool,
-                    Value = firstExternal,
+                    Value = SecretRedaction.Address(firstExternal),
                     InjectedByHost = injection.Host,
                     InjectedByTool = injection.Tool,
                     SessionId = message.SessionId,

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
@@ -167,9 +168,13 @@ public sealed partial class McpThreatDetector : IMcpObserver
     /// <summary>A bounded, credential-masked excerpt of text taken from a message.</summary>
     internal static string Excerpt(string text)
     {
-        var masked = CredentialSniffer.Mask(text);
+        var masked = EmailAddress().Replace(CredentialSniffer.Mask(text), m => SecretRedaction.Address(m.Value));
         return masked.Length <= MaxExcerptChars ? masked : masked[..MaxExcerptChars] + "…";
     }
+
+    /// <summary>Addresses inside excerpts are shown as <see cref="SecretRedaction.Address"/> does.</summary>
+    [GeneratedRegex(@"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailAddress();
 
     private string Fingerprint(string value) => SecretRedaction.Fingerprint(_state.FingerprintKey, value);
 }

@@ -40,7 +40,7 @@ public sealed class TenantAttributionGoldenTests : IDisposable
         Assert.Equal(8, checkedFlows); // 3 Copilot plan hosts + 5 opaque AI/MCP flows
     }
 
-    [Fact(Skip = "pending: needs the tls-decrypt, http1, http2 and mcp branches (decrypted HTTP exchanges with tenant evidence); not merged into tenancy yet")]
+    [Fact]
     public void EveryLabelledFlow_GetsItsTenant_AndMixedFlowsPerRequestVerdicts()
     {
         var config = WriteConfig();

@@ -23,6 +23,16 @@ public static class SecretRedaction
     public static string Preview(string formatPrefix, int length) =>
         (formatPrefix.Length > MaxPrefixChars ? formatPrefix[..MaxPrefixChars] : formatPrefix) + "…(" + length + ")";
 
+    /// <summary>
+    /// An e-mail address as events show it: its first character and its domain (<c>b…@example.net</c>). The outside
+    /// domain is what an analyst acts on; the mailbox may itself be a planted or personal value, so it is never written.
+    /// </summary>
+    public static string Address(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at <= 0 ? Preview(string.Empty, address.Length) : address[0] + "…@" + address[(at + 1)..];
+    }
+
     /// <summary>The keyed fingerprint of <paramref name="value"/>: <c>hmac-sha256:</c> + the first 32 hex characters.</summary>
     public static string Fingerprint(ReadOnlySpan<byte> key, ReadOnlySpan<char> value)
     {

@@ -38,7 +38,8 @@ public sealed class HttpEvent : SensorEvent
         var truncated = false;
         writer.WriteStartObject("http");
         Field(writer, "hostname", x.Host, PayloadLocation.RequestHeader("host"), ref truncated);
-        Field(writer, "url", x.Target is null ? null : UrlCredentials.Redact(x.Target), PayloadLocation.RequestUrl, ref truncated);
+        var url = x.Target is null ? null : x.IsRedacted(PayloadLocation.RequestUrl) ? UrlCredentials.RedactDetected(x.Target) : UrlCredentials.Redact(x.Target);
+        Field(writer, "url", url, location: null, ref truncated);
         Field(writer, "http_method", x.Method, null, ref truncated);
         writer.WriteString("protocol", x.Protocol);
         if (x.Status is { } status)
@@ -77,6 +78,31 @@ public sealed class HttpEvent : SensorEvent
             writer.WriteString("kind", credential.Kind);
             writer.WriteString("location", credential.Location);
             writer.WriteString("prefix", credential.FormatPrefix);
+            writer.WriteEndObject();
+        }
+
+        if (x.TenantVerdict is { } verdict)
+        {
+            // Per request: one keep-alive connection can carry several tenants (the ai event sums them up).
+            writer.WriteStartObject("tenant");
+            writer.WriteString("verdict", verdict.Tenant);
+            if (verdict.TenantId is not null)
+            {
+                writer.WriteString("tenant_id", verdict.TenantId);
+            }
+
+            writer.WriteStartArray("basis");
+            foreach (var basis in verdict.Basis)
+            {
+                writer.WriteStringValue(basis);
+            }
+
+            writer.WriteEndArray();
+            if (verdict.Confidence is { } confidence)
+            {
+                writer.WriteNumber("confidence", confidence);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -17,7 +17,15 @@ public static class UrlCredentials
     };
 
     /// <summary>The URL with the value of each credential parameter replaced by <see cref="HttpEvent.Redacted"/>.</summary>
-    public static string Redact(string url)
+    public static string Redact(string url) => Redact(url, everyValue: false);
+
+    /// <summary>
+    /// For a URL in which a detector found a secret (we do not know where): the path and the parameter names stay,
+    /// every parameter value goes. Without a query the secret sat in the path, and the whole URL goes.
+    /// </summary>
+    public static string RedactDetected(string url) => url.Contains('?', StringComparison.Ordinal) ? Redact(url, everyValue: true) : HttpEvent.Redacted;
+
+    private static string Redact(string url, bool everyValue)
     {
         var query = url.IndexOf('?', StringComparison.Ordinal);
         if (query < 0)
@@ -34,10 +42,16 @@ public static class UrlCredentials
             var amp = url.IndexOf('&', start, end - start);
             var stop = amp < 0 ? end : amp;
             var equals = url.IndexOf('=', start, stop - start);
-            if (equals > start && equals + 1 < stop && s_names.Contains(Uri.UnescapeDataString(url[start..equals])))
+            if (equals > start && equals + 1 < stop && (everyValue || s_names.Contains(Uri.UnescapeDataString(url[start..equals]))))
             {
                 result ??= new StringBuilder(url.Length).Append(url, 0, start);
                 result.Append(url, start, equals + 1 - start).Append(HttpEvent.Redacted);
+            }
+            else if (everyValue && stop > start)
+            {
+                // A bare parameter (no '=') is all value.
+                result ??= new StringBuilder(url.Length).Append(url, 0, start);
+                result.Append(equals > start ? url.AsSpan(start, equals + 1 - start) : default).Append(HttpEvent.Redacted);
             }
             else
             {

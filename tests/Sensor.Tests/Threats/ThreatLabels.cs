@@ -1,3 +1,4 @@
+using Sensor.Core.Security;
 using System.Text.Json;
 using Sensor.Core.Events;
 using Sensor.Tests.TestSupport;
@@ -29,7 +30,8 @@ internal static class ThreatLabels
                     S(threat, "type")!,
                     S(threat, "tool") ?? (threat.TryGetProperty("via", out _) ? "via:mail-api" : null),
                     S(threat, "host"),
-                    S(threat, "value"),
+                    // Addresses are written by their domain only (the mailbox may be a planted value).
+                    S(threat, "value") is { } value && value.Contains('@', StringComparison.Ordinal) ? SecretRedaction.Address(value) : S(threat, "value"),
                     S(threat, "argument"),
                     S(threat, "evidence") is { } evidence && S(threat, "type") == "indirect_prompt_injection" ? evidence : null,
                     threat.TryGetProperty("injected_by", out var by) ? S(by, "host") + "/" + S(by, "tool") : null,

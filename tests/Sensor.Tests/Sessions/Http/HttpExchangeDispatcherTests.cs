@@ -147,4 +147,11 @@ public sealed class UrlCredentialsTests
     [InlineData("/p?key=&keyboard=1&&=x", "/p?key=&keyboard=1&&=x")]
     public void CredentialParameterValues_AreRedacted_AndNothingElse(string url, string expected) =>
         Assert.Equal(expected, UrlCredentials.Redact(url));
+
+    [Theory]
+    [InlineData("/v1/chat?q=ghp_SECRET&lang=en", "/v1/chat?q=[redacted]&lang=[redacted]")]
+    [InlineData("/v1/chat?ghp_SECRET", "/v1/chat?[redacted]")]
+    [InlineData("/services/T000/B000/SECRET", "[redacted]")]
+    public void DetectedUrls_KeepThePathAndNames_ButNoValue(string url, string expected) =>
+        Assert.Equal(expected, UrlCredentials.RedactDetected(url));
 }
