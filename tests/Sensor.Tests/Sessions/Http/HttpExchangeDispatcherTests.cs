@@ -65,7 +65,7 @@ public sealed class HttpExchangeDispatcherTests
         Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
         Assert.DoesNotContain("00ff00ff", body, StringComparison.Ordinal);
         var http = JsonDocument.Parse(body).RootElement.GetProperty("http");
-        Assert.Equal("[redacted]", http.GetProperty("url").GetString());
+        Assert.Equal("/v1/messages?key=[redacted]", http.GetProperty("url").GetString()); // the path and names stay, no value
         Assert.Equal("api.anthropic.com", http.GetProperty("hostname").GetString());
         Assert.Equal("POST", http.GetProperty("http_method").GetString());
         Assert.Equal(200, http.GetProperty("status").GetInt32());
