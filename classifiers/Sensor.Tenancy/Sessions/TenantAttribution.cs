@@ -99,20 +99,25 @@ public sealed class TenantAttribution : IHttpObserver, ITenantAttribution
     public SessionTenancy Decide(AiSessionFacts facts, IEventSink findings)
     {
         _flows.Remove(facts.Flow.FlowId, out var state);
-        var features = SessionFeatureExtractor.Extract(facts, state, _policy);
         var (verdict, ids) = Combine(facts, state);
+        // Features are built only for the model or the --features export: most sessions need neither.
+        var features = (!verdict.Decided && _model is not null) || FeatureRows is not null ? SessionFeatureExtractor.Extract(facts, state, _policy) : null;
         if (!verdict.Decided && _model is not null)
         {
-            var personal = _model.ProbabilityPersonal(features);
+            var personal = _model.ProbabilityPersonal(features!);
             var isPersonal = personal >= _policy.Threshold;
             verdict = new TenantVerdict(isPersonal ? TenantVerdict.Personal : TenantVerdict.Enterprise, null, ["ml"], Math.Round(isPersonal ? personal : 1 - personal, 4));
         }
 
-        features.Verdict = verdict.Tenant;
-        features.Basis = string.Join(";", verdict.Basis);
-        features.TenantId = verdict.TenantId ?? "";
-        features.Confidence = (float)(verdict.Confidence ?? 0);
-        FeatureRows?.Invoke(features);
+        if (features is not null && FeatureRows is not null)
+        {
+            features.Verdict = verdict.Tenant;
+            features.Basis = string.Join(";", verdict.Basis);
+            features.TenantId = verdict.TenantId ?? "";
+            features.Confidence = (float)(verdict.Confidence ?? 0);
+            FeatureRows(features);
+        }
+
         TenantFindings.Write(facts, state, verdict, _policy, findings);
 
         var counts = new Dictionary<string, int>(StringComparer.Ordinal)
