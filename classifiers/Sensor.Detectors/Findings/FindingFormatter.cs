@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Sensor.Core.Security;
 using Sensor.Detectors.Rules;
 
 namespace Sensor.Detectors.Findings;
@@ -40,39 +39,34 @@ public sealed class FindingFormatter
     /// <summary>Length-only preview for a value no rule names (a third-party token in an AI body).</summary>
     public static string RedactLength(int length) => string.Create(CultureInfo.InvariantCulture, $"…({length})");
 
-    /// <summary>HMAC-SHA256 of the value's bytes (one byte per char, as read), lower-case hex. Payment cards use their digits only.</summary>
+    /// <summary>The shared fingerprint (<see cref="SecretRedaction.Fingerprint"/>); payment cards and IBANs over their letters and digits only.</summary>
     public string Fingerprint(DetectorRule? rule, ReadOnlySpan<char> value)
     {
-        var rented = value.Length > 1024 ? ArrayPool<byte>.Shared.Rent(value.Length) : null;
-        Span<byte> bytes = rented ?? stackalloc byte[value.Length];
+        if (rule?.Scanner is not ("payment_card" or "iban"))
+        {
+            return SecretRedaction.Fingerprint(_key, value);
+        }
+
+        var rented = value.Length > 1024 ? ArrayPool<char>.Shared.Rent(value.Length) : null;
+        Span<char> kept = rented ?? stackalloc char[value.Length];
         try
         {
-            int n;
-            if (rule?.Scanner is "payment_card" or "iban")
+            var n = 0;
+            foreach (var c in value)
             {
-                n = 0;
-                foreach (var c in value)
+                if (char.IsAsciiLetterOrDigit(c))
                 {
-                    if (char.IsAsciiLetterOrDigit(c))
-                    {
-                        bytes[n++] = (byte)c;
-                    }
+                    kept[n++] = c;
                 }
             }
-            else
-            {
-                n = Encoding.Latin1.GetBytes(value, bytes);
-            }
 
-            Span<byte> mac = stackalloc byte[32];
-            HMACSHA256.HashData(_key, bytes[..n], mac);
-            return "hmac-sha256:" + Convert.ToHexStringLower(mac);
+            return SecretRedaction.Fingerprint(_key, kept[..n]);
         }
         finally
         {
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+                ArrayPool<char>.Shared.Return(rented, clearArray: true);
             }
         }
     }

@@ -16,9 +16,6 @@ public static class SecretRedaction
     /// <summary>HMAC-SHA256 key size in bytes (RFC 2104: a key of the hash's output length).</summary>
     public const int KeyBytes = 32;
 
-    /// <summary>Hex characters of the fingerprint written (128 bits: collision-free for correlation, shorter lines).</summary>
-    public const int FingerprintHexChars = 32;
-
     /// <summary><paramref name="formatPrefix"/> (cut to <see cref="MaxPrefixChars"/>) + "…(" + length + ")".</summary>
     public static string Preview(string formatPrefix, int length) =>
         (formatPrefix.Length > MaxPrefixChars ? formatPrefix[..MaxPrefixChars] : formatPrefix) + "…(" + length + ")";
@@ -33,61 +30,29 @@ public static class SecretRedaction
         return at <= 0 ? Preview(string.Empty, address.Length) : address[0] + "…@" + address[(at + 1)..];
     }
 
-    /// <summary>The keyed fingerprint of <paramref name="value"/>: <c>hmac-sha256:</c> + the first 32 hex characters.</summary>
+    /// <summary>
+    /// The keyed fingerprint of <paramref name="value"/>: <c>hmac-sha256:</c> + 64 hex characters, over the value's
+    /// bytes one per char (Latin-1: detectors read bytes widened one for one, so this is the bytes as sent). The one
+    /// definition every detector uses, so the same value seen by two detectors correlates.
+    /// </summary>
     public static string Fingerprint(ReadOnlySpan<byte> key, ReadOnlySpan<char> value)
     {
-        var byteCount = Encoding.UTF8.GetByteCount(value);
-        var rented = byteCount <= 512 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(byteCount);
-        var utf8 = rented is null ? stackalloc byte[byteCount] : rented.AsSpan(0, byteCount);
+        var rented = value.Length > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(value.Length) : null;
+        var bytes = rented is null ? stackalloc byte[value.Length] : rented.AsSpan(0, value.Length);
         try
         {
-            Encoding.UTF8.GetBytes(value, utf8);
+            var n = Encoding.Latin1.GetBytes(value, bytes);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(key, utf8, mac);
-            return "hmac-sha256:" + Convert.ToHexStringLower(mac)[..FingerprintHexChars];
+            HMACSHA256.HashData(key, bytes[..n], mac);
+            return "hmac-sha256:" + Convert.ToHexStringLower(mac);
         }
         finally
         {
             if (rented is not null)
             {
-                CryptographicOperations.ZeroMemory(utf8);
+                CryptographicOperations.ZeroMemory(bytes);
                 System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
-        }
-    }
-
-    /// <summary>
-    /// The fingerprint key kept in <paramref name="path"/>: read when present (exactly <see cref="KeyBytes"/> bytes),
-    /// else generated and written with owner-only permissions (Unix 0600), so fingerprints stay comparable across runs.
-    /// Returns null when the file is unusable; the caller then uses a per-run key.
-    /// </summary>
-    public static byte[]? LoadOrCreateKey(string path)
-    {
-        try
-        {
-            if (File.Exists(path))
-            {
-                var existing = File.ReadAllBytes(path);
-                return existing.Length == KeyBytes ? existing : null;
-            }
-
-            var key = RandomNumberGenerator.GetBytes(KeyBytes);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(path, options))
-            {
-                stream.Write(key);
-            }
-
-            return key;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
         }
     }
 }

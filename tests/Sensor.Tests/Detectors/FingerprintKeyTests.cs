@@ -65,4 +65,15 @@ public sealed class FingerprintKeyTests : IDisposable
         Assert.Equal("ghp_…(40)", FindingFormatter.Redact(rule, "ghp_" + new string('y', 36)));
         Assert.Equal("…(40)", FindingFormatter.Redact(rule, new string('y', 40))); // a value not starting with the format prefix shows nothing
     }
+
+    [Fact]
+    public void SecretAndThreatDetectors_GiveOneValueOneFingerprint()
+    {
+        var key = new byte[32];
+        new Random(3).NextBytes(key);
+        const string value = "ghp_notARealTokenJustTheSameValueTwice0000";
+        var secretSide = new Sensor.Detectors.Findings.FindingFormatter(key).Fingerprint(null, value);
+        Assert.Equal(Sensor.Core.Security.SecretRedaction.Fingerprint(key, value), secretSide);
+        Assert.NotEqual(secretSide, Sensor.Core.Security.SecretRedaction.Fingerprint(key, value + "1"));
+    }
 }
