@@ -121,4 +121,7 @@ public enum AnomalyKind : byte
     // MCP threat detectors (classifiers/Sensor.Threats)
     McpThreatStateCap,
     McpThreatUnreadableMessage,
+
+    // AI API sessions (Sensor.Sessions/AiApi): a streamed answer's joined text reached StreamedCompletion's cap
+    AiCompletionTextCap,
 }

@@ -108,6 +108,8 @@ public static class AnomalyNames
 
         n[(int)AnomalyKind.McpThreatStateCap] = ("app", "mcp_threat_state_cap");
         n[(int)AnomalyKind.McpThreatUnreadableMessage] = ("app", "mcp_threat_unreadable_message");
+
+        n[(int)AnomalyKind.AiCompletionTextCap] = ("app", "ai_completion_text_cap");
         return n;
     }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Sensor.Core.Diagnostics;
 using Sensor.Core.Payloads;
 using Sensor.Core.Streams;
+using Sensor.Protocols.AiStream;
 using Sensor.Protocols.JsonRpc;
 using Sensor.Protocols.Sse;
 
@@ -11,7 +13,10 @@ namespace Sensor.Sessions.AiApi;
 /// Reads AI vendor API calls and the tenant evidence vendors and clients put on the wire (reference.md §3–§4; the
 /// shared captures' <c>tenant_evidence</c> vocabulary): fills <see cref="HttpExchange.AiCall"/>,
 /// <see cref="HttpExchange.Evidence"/> and, for every exchange, <see cref="HttpExchange.Credential"/>. Streaming answers
-/// are read as SSE as they arrive, for the model the vendor reports.
+/// are read as SSE as they arrive, for the model the vendor reports and, when detectors run, for the answer's text:
+/// the text deltas are joined (<see cref="StreamedCompletion"/>) and given to the inspectors once the answer ends, as
+/// one <c>response-body</c> item. The raw SSE body is inspected too (by the dispatcher, after the observers), and a
+/// value found in both is one finding: the detectors keep one finding per value, location and exchange.
 /// </summary>
 internal sealed partial class AiApiObserver : IHttpObserver
 {
@@ -20,7 +25,14 @@ internal sealed partial class AiApiObserver : IHttpObserver
     /// <summary>Streams followed at once per worker, as <see cref="Mcp.McpHttpObserver.MaxOpenExchanges"/>.</summary>
     public const int MaxOpenStreams = 1024;
 
-    private readonly Dictionary<HttpExchange, SseReader> _streams = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The media type the joined completion text is inspected as.</summary>
+    private const string CompletionContentType = "text/plain";
+
+    private readonly Dictionary<HttpExchange, StreamedCompletion> _streams = new(ReferenceEqualityComparer.Instance);
+    private StreamContext? _context;
+
+    /// <summary>The context whose inspectors and anomalies streamed completions go to (set once by the composer).</summary>
+    public void Attach(StreamContext context) => _context = context;
 
     public void OnRequestHeaders(HttpExchange exchange)
     {
@@ -99,29 +111,46 @@ internal sealed partial class AiApiObserver : IHttpObserver
         if (exchange.AiCall is not null && exchange.ResponseIsEventStream && _streams.Count < MaxOpenStreams)
         {
             exchange.AiCall.Stream = true;
-            _streams[exchange] = new SseReader();
+            var join = _context?.Payloads.HasInspectors == true ? FormatOf(exchange.AiCall.Api) : null;
+            _streams[exchange] = new StreamedCompletion(join);
         }
     }
 
     public void OnBodyData(HttpExchange exchange, Direction direction, ReadOnlySpan<byte> decoded)
     {
-        if (direction != Direction.ToClient || !_streams.TryGetValue(exchange, out var reader) || exchange.AiCall is not { } call)
+        if (direction != Direction.ToClient || !_streams.TryGetValue(exchange, out var completion) || exchange.AiCall is not { } call)
         {
             return;
         }
 
+        var reader = completion.Reader;
         while (reader.Read(ref decoded) is var status && status != SseReadStatus.NeedMoreData)
         {
-            if (status == SseReadStatus.Event && call.Model is null)
+            if (status != SseReadStatus.Event)
             {
-                call.Model = StreamedModel(reader.Current.Data);
+                continue;
+            }
+
+            var data = reader.Current.Data;
+            if (call.Model is null)
+            {
+                call.Model = StreamedModel(data);
+            }
+
+            if (completion.OnEvent(data) && _context is { } context)
+            {
+                context.Anomalies.Report(AnomalyKind.AiCompletionTextCap, context.Clock.NowMicros, exchange.Flow, completion.TextBytes);
             }
         }
     }
 
     public void OnResponseComplete(HttpExchange exchange, bool ended)
     {
-        _streams.Remove(exchange);
+        if (_streams.Remove(exchange, out var completion))
+        {
+            InspectCompletion(exchange, completion);
+        }
+
         var route = AiApiRoutes.Classify(exchange.Host ?? string.Empty, Path(exchange.Target));
         var restricted = exchange.RequestHeaders.Get("anthropic-allowed-org-ids") is not null ||
             exchange.RequestHeaders.Get("chatgpt-allowed-workspace-id") is not null ||
@@ -163,6 +192,31 @@ internal sealed partial class AiApiObserver : IHttpObserver
             // Not the JSON the vendor sends: no evidence.
         }
     }
+
+    /// <summary>The joined answer text to the detectors, located like the body it came in (labels and events name it <c>response-body</c>).</summary>
+    private void InspectCompletion(HttpExchange exchange, StreamedCompletion completion)
+    {
+        if (_context is not { } context || !context.Payloads.HasInspectors)
+        {
+            return;
+        }
+
+        var text = completion.Text();
+        if (!text.IsEmpty)
+        {
+            context.Payloads.Inspect(new PayloadSource(exchange.Flow, Direction.ToClient, PayloadLocation.ResponseBody, exchange, CompletionContentType, context.Clock.NowMicros), text);
+        }
+    }
+
+    /// <summary>The streamed-answer shape of an AI call (<see cref="AiApiRoutes.ApiName"/>), null for calls that stream no completion text.</summary>
+    private static CompletionFormat? FormatOf(string api) => api switch
+    {
+        "anthropic.messages" => CompletionFormat.AnthropicMessages,
+        "openai.chat_completions" or "together.chat_completions" or "copilot.chat_completions" => CompletionFormat.OpenAiChat,
+        "openai.responses" => CompletionFormat.OpenAiResponses,
+        "gemini.generate_content" or "gemini.stream_generate_content" => CompletionFormat.Gemini,
+        _ => null,
+    };
 
     private static void ReadRequestBody(AiApiCall call, JsonElement root)
     {

@@ -14,11 +14,13 @@ public static class SessionObservers
     /// </summary>
     public static StreamContext Compose(StreamContext context)
     {
+        var ai = new AiApiObserver();
         var mcp = new McpHttpObserver(new McpSessionTracker());
         var composed = context with
         {
-            Payloads = context.Payloads with { Observers = [new AiApiObserver(), mcp, .. context.Payloads.Observers] },
+            Payloads = context.Payloads with { Observers = [ai, mcp, .. context.Payloads.Observers] },
         };
+        ai.Attach(composed);
         mcp.Attach(composed);
         return composed;
     }
