@@ -131,6 +131,24 @@ public sealed class CompletionDeltaReaderTests
         Assert.Contains(CompletionDeltaStatus.Text, statuses);
     }
 
+    [Fact]
+    public void Reading_AllocatesNothing()
+    {
+        var events = new[] { AnthropicDelta, OpenAiChunk, ResponsesDelta, GeminiChunk }.Select(Encoding.UTF8.GetBytes).ToArray();
+        var formats = new[] { CompletionFormat.AnthropicMessages, CompletionFormat.OpenAiChat, CompletionFormat.OpenAiResponses, CompletionFormat.Gemini };
+        var sink = new Counter();
+        void Run()
+        {
+            for (var i = 0; i < events.Length; i++)
+            {
+                CompletionDeltaReader.Read(formats[i], events[i], sink);
+            }
+        }
+
+        Assert.Equal(0, TestSupport.Allocation.Measure(Run));
+        Assert.Equal(8, sink.Deltas);
+    }
+
     private static (CompletionDeltaStatus Status, List<string> Deltas) Read(CompletionFormat format, string data)
     {
         var sink = new Recorder();
@@ -148,5 +166,12 @@ public sealed class CompletionDeltaReaderTests
             var written = CompletionDeltaReader.Unescape(quoted, text);
             Deltas.Add(part.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + Encoding.UTF8.GetString(text, 0, written));
         }
+    }
+
+    private sealed class Counter : ICompletionTextSink
+    {
+        public int Deltas { get; private set; }
+
+        public void OnTextDelta(int part, ReadOnlySpan<byte> quoted) => Deltas++;
     }
 }
