@@ -3,11 +3,18 @@ using System.Security.Cryptography;
 
 namespace Sensor.Protocols.Tls.Decryption;
 
-/// <summary>The part of the TLS 1.3 key schedule (RFC 8446 §7) a passive decryptor needs: traffic secret -> key/iv, and key updates.</summary>
+/// <summary>
+/// The part of the TLS 1.3 key schedule (RFC 8446 §7) a passive decryptor needs: traffic secret -> key/iv, and key updates.
+/// HKDF-Expand runs on <see cref="ShortHmac"/>: every handshake derives eight keys and IVs, and OpenSSL's per-call set-up
+/// through HKDF.Expand was most of that.
+/// </summary>
 public static class Tls13KeySchedule
 {
     /// <summary>Longest label we build: "tls13 " + "traffic upd".</summary>
     private const int MaxLabel = 32;
+
+    /// <summary>RFC 5869 §2.3: L &lt;= 255 * HashLen.</summary>
+    private const int MaxExpandBlocks = 255;
 
     /// <summary>
     /// HKDF-Expand-Label(Secret, Label, Context, Length) = HKDF-Expand(Secret, HkdfLabel, Length) with
@@ -20,7 +27,8 @@ public static class Tls13KeySchedule
             throw new ArgumentException("label or context too long");
         }
 
-        Span<byte> info = stackalloc byte[2 + 1 + 6 + MaxLabel + 1 + 255];
+        // HkdfLabel, then one byte for HKDF-Expand's block counter.
+        Span<byte> info = stackalloc byte[2 + 1 + 6 + MaxLabel + 1 + 255 + 1];
         BinaryPrimitives.WriteUInt16BigEndian(info, (ushort)output.Length);
         info[2] = (byte)(6 + label.Length);
         "tls13 "u8.CopyTo(info[3..]);
@@ -29,7 +37,7 @@ public static class Tls13KeySchedule
         info[at++] = (byte)context.Length;
         context.CopyTo(info[at..]);
         at += context.Length;
-        HKDF.Expand(hash, secret, output, info[..at]);
+        Expand(hash, secret, info[..(at + 1)], output);
     }
 
     /// <summary>[sender]_write_key and [sender]_write_iv from a traffic secret (RFC 8446 §7.3).</summary>
@@ -42,4 +50,35 @@ public static class Tls13KeySchedule
     /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (§7.2).</summary>
     public static void NextTrafficSecret(HashAlgorithmName hash, ReadOnlySpan<byte> current, Span<byte> next) =>
         ExpandLabel(hash, current, "traffic upd"u8, default, next);
+
+    /// <summary>
+    /// HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) | info | i). <paramref name="infoAndCounter"/> is info with one
+    /// spare byte at its end for the counter.
+    /// </summary>
+    private static void Expand(HashAlgorithmName hash, ReadOnlySpan<byte> prk, Span<byte> infoAndCounter, Span<byte> output)
+    {
+        if (!ShortHmac.Supports(hash))
+        {
+            HKDF.Expand(hash, prk, output, infoAndCounter[..^1]);
+            return;
+        }
+
+        var hashLength = ShortHmac.HashLength(hash);
+        if (prk.Length < hashLength || output.Length > MaxExpandBlocks * hashLength)
+        {
+            throw new ArgumentException("HKDF-Expand: PRK shorter than the hash, or output too long"); // as HKDF.Expand
+        }
+
+        Span<byte> block = stackalloc byte[ShortHmac.MaxHashLength];
+        var previous = 0;
+        for (var (done, counter) = (0, 1); done < output.Length; done += hashLength, counter++)
+        {
+            infoAndCounter[^1] = (byte)counter;
+            ShortHmac.Compute(hash, prk, block[..previous], infoAndCounter, block);
+            previous = hashLength;
+            block[..Math.Min(hashLength, output.Length - done)].CopyTo(output[done..]);
+        }
+
+        block.Clear();
+    }
 }
