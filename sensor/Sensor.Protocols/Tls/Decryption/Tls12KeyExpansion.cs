@@ -26,14 +26,16 @@ public static class Tls12KeyExpansion
         // HMAC on ShortHmac: OpenSSL's per-call set-up was most of the cost for these few short blocks.
         Span<byte> a = stackalloc byte[hashLength];
         Span<byte> block = stackalloc byte[hashLength];
-        ShortHmac.Compute(hash, secret, labelSeed, default, a);
+        var hmac = ShortHmac.Create(hash, secret);
+        hmac.Compute(labelSeed, default, a);
         for (var done = 0; done < output.Length; done += hashLength)
         {
-            ShortHmac.Compute(hash, secret, a, labelSeed, block);
+            hmac.Compute(a, labelSeed, block);
             block[..Math.Min(hashLength, output.Length - done)].CopyTo(output[done..]);
-            ShortHmac.Compute(hash, secret, a, default, a);
+            hmac.Compute(a, default, a);
         }
 
+        hmac.Clear();
         block.Clear();
     }
 

@@ -13,6 +13,9 @@ public static class Tls13KeySchedule
     /// <summary>Longest label we build: "tls13 " + "traffic upd".</summary>
     private const int MaxLabel = 32;
 
+    /// <summary>HkdfLabel at its longest, plus one byte for HKDF-Expand's block counter.</summary>
+    private const int MaxInfo = 2 + 1 + 6 + MaxLabel + 1 + 255 + 1;
+
     /// <summary>RFC 5869 §2.3: L &lt;= 255 * HashLen.</summary>
     private const int MaxExpandBlocks = 255;
 
@@ -22,51 +25,83 @@ public static class Tls13KeySchedule
     /// </summary>
     public static void ExpandLabel(HashAlgorithmName hash, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
     {
-        if (label.Length > MaxLabel || context.Length > 255)
+        if (!ShortHmac.Supports(hash))
         {
-            throw new ArgumentException("label or context too long");
+            Span<byte> info = stackalloc byte[MaxInfo];
+            var length = HkdfLabel(label, context, output.Length, info);
+            HKDF.Expand(hash, secret, output, info[..length]);
+            return;
         }
 
-        // HkdfLabel, then one byte for HKDF-Expand's block counter.
-        Span<byte> info = stackalloc byte[2 + 1 + 6 + MaxLabel + 1 + 255 + 1];
-        BinaryPrimitives.WriteUInt16BigEndian(info, (ushort)output.Length);
-        info[2] = (byte)(6 + label.Length);
-        "tls13 "u8.CopyTo(info[3..]);
-        label.CopyTo(info[9..]);
-        var at = 9 + label.Length;
-        info[at++] = (byte)context.Length;
-        context.CopyTo(info[at..]);
-        at += context.Length;
-        Expand(hash, secret, info[..(at + 1)], output);
+        var prk = Prk(hash, secret);
+        ExpandLabel(prk, ShortHmac.HashLength(hash), label, context, output);
+        prk.Clear();
     }
 
     /// <summary>[sender]_write_key and [sender]_write_iv from a traffic secret (RFC 8446 §7.3).</summary>
     public static void TrafficKeys(HashAlgorithmName hash, ReadOnlySpan<byte> trafficSecret, Span<byte> key, Span<byte> iv)
     {
-        ExpandLabel(hash, trafficSecret, "key"u8, default, key);
-        ExpandLabel(hash, trafficSecret, "iv"u8, default, iv);
+        if (!ShortHmac.Supports(hash))
+        {
+            ExpandLabel(hash, trafficSecret, "key"u8, default, key);
+            ExpandLabel(hash, trafficSecret, "iv"u8, default, iv);
+            return;
+        }
+
+        var prk = Prk(hash, trafficSecret); // keyed once for both
+        ExpandLabel(prk, ShortHmac.HashLength(hash), "key"u8, default, key);
+        ExpandLabel(prk, ShortHmac.HashLength(hash), "iv"u8, default, iv);
+        prk.Clear();
     }
 
     /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (§7.2).</summary>
     public static void NextTrafficSecret(HashAlgorithmName hash, ReadOnlySpan<byte> current, Span<byte> next) =>
         ExpandLabel(hash, current, "traffic upd"u8, default, next);
 
+    private static ShortHmac Prk(HashAlgorithmName hash, ReadOnlySpan<byte> secret)
+    {
+        if (secret.Length < ShortHmac.HashLength(hash))
+        {
+            throw new ArgumentException("HKDF-Expand: PRK shorter than the hash"); // as HKDF.Expand
+        }
+
+        return ShortHmac.Create(hash, secret);
+    }
+
+    private static void ExpandLabel(in ShortHmac prk, int hashLength, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
+    {
+        Span<byte> info = stackalloc byte[MaxInfo];
+        var length = HkdfLabel(label, context, output.Length, info);
+        Expand(prk, hashLength, info[..(length + 1)], output);
+    }
+
+    /// <summary>Writes the HkdfLabel structure; returns its length.</summary>
+    private static int HkdfLabel(ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, int outputLength, Span<byte> info)
+    {
+        if (label.Length > MaxLabel || context.Length > 255)
+        {
+            throw new ArgumentException("label or context too long");
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(info, (ushort)outputLength);
+        info[2] = (byte)(6 + label.Length);
+        "tls13 "u8.CopyTo(info[3..]);
+        label.CopyTo(info[9..]);
+        var at = 9 + label.Length;
+        info[at++] = (byte)context.Length;
+        context.CopyTo(info[at..]);
+        return at + context.Length;
+    }
+
     /// <summary>
     /// HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) | info | i). <paramref name="infoAndCounter"/> is info with one
     /// spare byte at its end for the counter.
     /// </summary>
-    private static void Expand(HashAlgorithmName hash, ReadOnlySpan<byte> prk, Span<byte> infoAndCounter, Span<byte> output)
+    private static void Expand(in ShortHmac prk, int hashLength, Span<byte> infoAndCounter, Span<byte> output)
     {
-        if (!ShortHmac.Supports(hash))
+        if (output.Length > MaxExpandBlocks * hashLength)
         {
-            HKDF.Expand(hash, prk, output, infoAndCounter[..^1]);
-            return;
-        }
-
-        var hashLength = ShortHmac.HashLength(hash);
-        if (prk.Length < hashLength || output.Length > MaxExpandBlocks * hashLength)
-        {
-            throw new ArgumentException("HKDF-Expand: PRK shorter than the hash, or output too long"); // as HKDF.Expand
+            throw new ArgumentException("HKDF-Expand: output too long"); // as HKDF.Expand
         }
 
         Span<byte> block = stackalloc byte[ShortHmac.MaxHashLength];
@@ -74,7 +109,7 @@ public static class Tls13KeySchedule
         for (var (done, counter) = (0, 1); done < output.Length; done += hashLength, counter++)
         {
             infoAndCounter[^1] = (byte)counter;
-            ShortHmac.Compute(hash, prk, block[..previous], infoAndCounter, block);
+            prk.Compute(block[..previous], infoAndCounter, block);
             previous = hashLength;
             block[..Math.Min(hashLength, output.Length - done)].CopyTo(output[done..]);
         }

@@ -30,6 +30,25 @@ public sealed class ShortHmacTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void AKeyedInstance_GivesTheSameMacForEveryMessage_AsTheBcl(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(2104);
+        var key = Bytes(random, ShortHmac.HashLength(hash));
+        var keyed = ShortHmac.Create(hash, key);
+        for (var length = 0; length <= 600; length += 7)
+        {
+            var message = Bytes(random, length);
+            var mac = new byte[ShortHmac.HashLength(hash)];
+
+            keyed.Compute(message, default, mac);
+
+            Assert.Equal(Bcl(hash, key, message), mac);
+        }
+    }
+
     [Fact]
     public void Compute_Rfc4231TestCase2()
     {
