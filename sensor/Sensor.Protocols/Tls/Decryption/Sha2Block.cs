@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Sensor.Protocols.Tls.Decryption;
 
@@ -90,28 +92,36 @@ internal static class Sha2Block
 
     public static void Sha512(Span<ulong> state, ReadOnlySpan<byte> block)
     {
-        Span<ulong> w = stackalloc ulong[80];
+        // Eight rounds per step with the working variables renamed instead of rotated, and no bounds checks inside:
+        // this is most of a handshake's key derivation (TLS_AES_256_GCM_SHA384 is the usual suite).
+        Span<ulong> schedule = stackalloc ulong[80];
+        ref var w = ref MemoryMarshal.GetReference(schedule);
         for (var t = 0; t < 16; t++)
         {
-            w[t] = BinaryPrimitives.ReadUInt64BigEndian(block[(8 * t)..]);
+            Unsafe.Add(ref w, t) = BinaryPrimitives.ReadUInt64BigEndian(block[(8 * t)..]);
         }
 
         for (var t = 16; t < 80; t++)
         {
-            var s0 = BitOperations.RotateRight(w[t - 15], 1) ^ BitOperations.RotateRight(w[t - 15], 8) ^ (w[t - 15] >> 7);
-            var s1 = BitOperations.RotateRight(w[t - 2], 19) ^ BitOperations.RotateRight(w[t - 2], 61) ^ (w[t - 2] >> 6);
-            w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+            var w15 = Unsafe.Add(ref w, t - 15);
+            var w2 = Unsafe.Add(ref w, t - 2);
+            var s0 = BitOperations.RotateRight(w15, 1) ^ BitOperations.RotateRight(w15, 8) ^ (w15 >> 7);
+            var s1 = BitOperations.RotateRight(w2, 19) ^ BitOperations.RotateRight(w2, 61) ^ (w2 >> 6);
+            Unsafe.Add(ref w, t) = Unsafe.Add(ref w, t - 16) + s0 + Unsafe.Add(ref w, t - 7) + s1;
         }
 
         ulong a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
-        var k = K512;
-        for (var t = 0; t < 80; t++)
+        ref var k = ref MemoryMarshal.GetReference(K512);
+        for (var t = 0; t < 80; t += 8)
         {
-            var s1 = BitOperations.RotateRight(e, 14) ^ BitOperations.RotateRight(e, 18) ^ BitOperations.RotateRight(e, 41);
-            var t1 = h + s1 + ((e & f) ^ (~e & g)) + k[t] + w[t];
-            var s0 = BitOperations.RotateRight(a, 28) ^ BitOperations.RotateRight(a, 34) ^ BitOperations.RotateRight(a, 39);
-            var t2 = s0 + ((a & b) ^ (a & c) ^ (b & c));
-            (h, g, f, e, d, c, b, a) = (g, f, e, d + t1, c, b, a, t1 + t2);
+            Round512(a, b, c, ref d, e, f, g, ref h, Unsafe.Add(ref k, t) + Unsafe.Add(ref w, t));
+            Round512(h, a, b, ref c, d, e, f, ref g, Unsafe.Add(ref k, t + 1) + Unsafe.Add(ref w, t + 1));
+            Round512(g, h, a, ref b, c, d, e, ref f, Unsafe.Add(ref k, t + 2) + Unsafe.Add(ref w, t + 2));
+            Round512(f, g, h, ref a, b, c, d, ref e, Unsafe.Add(ref k, t + 3) + Unsafe.Add(ref w, t + 3));
+            Round512(e, f, g, ref h, a, b, c, ref d, Unsafe.Add(ref k, t + 4) + Unsafe.Add(ref w, t + 4));
+            Round512(d, e, f, ref g, h, a, b, ref c, Unsafe.Add(ref k, t + 5) + Unsafe.Add(ref w, t + 5));
+            Round512(c, d, e, ref f, g, h, a, ref b, Unsafe.Add(ref k, t + 6) + Unsafe.Add(ref w, t + 6));
+            Round512(b, c, d, ref e, f, g, h, ref a, Unsafe.Add(ref k, t + 7) + Unsafe.Add(ref w, t + 7));
         }
 
         state[0] += a;
@@ -122,5 +132,15 @@ internal static class Sha2Block
         state[5] += f;
         state[6] += g;
         state[7] += h;
+    }
+
+    /// <summary>One SHA-512 round: d += T1, h = T1 + T2 (the caller renames the variables for the next round).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round512(ulong a, ulong b, ulong c, ref ulong d, ulong e, ulong f, ulong g, ref ulong h, ulong kw)
+    {
+        var t1 = h + (BitOperations.RotateRight(e, 14) ^ BitOperations.RotateRight(e, 18) ^ BitOperations.RotateRight(e, 41)) + ((e & f) ^ (~e & g)) + kw;
+        var t2 = (BitOperations.RotateRight(a, 28) ^ BitOperations.RotateRight(a, 34) ^ BitOperations.RotateRight(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));
+        d += t1;
+        h = t1 + t2;
     }
 }
