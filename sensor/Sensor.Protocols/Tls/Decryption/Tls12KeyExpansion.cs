@@ -23,20 +23,20 @@ public static class Tls12KeyExpansion
         labelSeed = labelSeed[..(label.Length + seed.Length)];
 
         // A(0) = seed; A(i) = HMAC(secret, A(i-1)); P_hash = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) + ...
+        // HMAC on ShortHmac: OpenSSL's per-call set-up was most of the cost for these few short blocks.
         Span<byte> a = stackalloc byte[hashLength];
         Span<byte> block = stackalloc byte[hashLength];
-        using var hmac = IncrementalHash.CreateHMAC(hash, secret);
-        hmac.AppendData(labelSeed);
-        hmac.GetHashAndReset(a);
+        var hmac = ShortHmac.Create(hash, secret);
+        hmac.Compute(labelSeed, default, a);
         for (var done = 0; done < output.Length; done += hashLength)
         {
-            hmac.AppendData(a);
-            hmac.AppendData(labelSeed);
-            hmac.GetHashAndReset(block);
+            hmac.Compute(a, labelSeed, block);
             block[..Math.Min(hashLength, output.Length - done)].CopyTo(output[done..]);
-            hmac.AppendData(a);
-            hmac.GetHashAndReset(a);
+            hmac.Compute(a, default, a);
         }
+
+        hmac.Clear();
+        block.Clear();
     }
 
     /// <summary>

@@ -3,11 +3,21 @@ using System.Security.Cryptography;
 
 namespace Sensor.Protocols.Tls.Decryption;
 
-/// <summary>The part of the TLS 1.3 key schedule (RFC 8446 §7) a passive decryptor needs: traffic secret -> key/iv, and key updates.</summary>
+/// <summary>
+/// The part of the TLS 1.3 key schedule (RFC 8446 §7) a passive decryptor needs: traffic secret -> key/iv, and key updates.
+/// HKDF-Expand runs on <see cref="ShortHmac"/>: every handshake derives eight keys and IVs, and OpenSSL's per-call set-up
+/// through HKDF.Expand was most of that.
+/// </summary>
 public static class Tls13KeySchedule
 {
     /// <summary>Longest label we build: "tls13 " + "traffic upd".</summary>
     private const int MaxLabel = 32;
+
+    /// <summary>HkdfLabel at its longest, plus one byte for HKDF-Expand's block counter.</summary>
+    private const int MaxInfo = 2 + 1 + 6 + MaxLabel + 1 + 255 + 1;
+
+    /// <summary>RFC 5869 §2.3: L &lt;= 255 * HashLen.</summary>
+    private const int MaxExpandBlocks = 255;
 
     /// <summary>
     /// HKDF-Expand-Label(Secret, Label, Context, Length) = HKDF-Expand(Secret, HkdfLabel, Length) with
@@ -15,31 +25,95 @@ public static class Tls13KeySchedule
     /// </summary>
     public static void ExpandLabel(HashAlgorithmName hash, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
     {
+        if (!ShortHmac.Supports(hash))
+        {
+            Span<byte> info = stackalloc byte[MaxInfo];
+            var length = HkdfLabel(label, context, output.Length, info);
+            HKDF.Expand(hash, secret, output, info[..length]);
+            return;
+        }
+
+        var prk = Prk(hash, secret);
+        ExpandLabel(prk, ShortHmac.HashLength(hash), label, context, output);
+        prk.Clear();
+    }
+
+    /// <summary>[sender]_write_key and [sender]_write_iv from a traffic secret (RFC 8446 §7.3).</summary>
+    public static void TrafficKeys(HashAlgorithmName hash, ReadOnlySpan<byte> trafficSecret, Span<byte> key, Span<byte> iv)
+    {
+        if (!ShortHmac.Supports(hash))
+        {
+            ExpandLabel(hash, trafficSecret, "key"u8, default, key);
+            ExpandLabel(hash, trafficSecret, "iv"u8, default, iv);
+            return;
+        }
+
+        var prk = Prk(hash, trafficSecret); // keyed once for both
+        ExpandLabel(prk, ShortHmac.HashLength(hash), "key"u8, default, key);
+        ExpandLabel(prk, ShortHmac.HashLength(hash), "iv"u8, default, iv);
+        prk.Clear();
+    }
+
+    /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (§7.2).</summary>
+    public static void NextTrafficSecret(HashAlgorithmName hash, ReadOnlySpan<byte> current, Span<byte> next) =>
+        ExpandLabel(hash, current, "traffic upd"u8, default, next);
+
+    private static ShortHmac Prk(HashAlgorithmName hash, ReadOnlySpan<byte> secret)
+    {
+        if (secret.Length < ShortHmac.HashLength(hash))
+        {
+            throw new ArgumentException("HKDF-Expand: PRK shorter than the hash"); // as HKDF.Expand
+        }
+
+        return ShortHmac.Create(hash, secret);
+    }
+
+    private static void ExpandLabel(in ShortHmac prk, int hashLength, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
+    {
+        Span<byte> info = stackalloc byte[MaxInfo];
+        var length = HkdfLabel(label, context, output.Length, info);
+        Expand(prk, hashLength, info[..(length + 1)], output);
+    }
+
+    /// <summary>Writes the HkdfLabel structure; returns its length.</summary>
+    private static int HkdfLabel(ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, int outputLength, Span<byte> info)
+    {
         if (label.Length > MaxLabel || context.Length > 255)
         {
             throw new ArgumentException("label or context too long");
         }
 
-        Span<byte> info = stackalloc byte[2 + 1 + 6 + MaxLabel + 1 + 255];
-        BinaryPrimitives.WriteUInt16BigEndian(info, (ushort)output.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(info, (ushort)outputLength);
         info[2] = (byte)(6 + label.Length);
         "tls13 "u8.CopyTo(info[3..]);
         label.CopyTo(info[9..]);
         var at = 9 + label.Length;
         info[at++] = (byte)context.Length;
         context.CopyTo(info[at..]);
-        at += context.Length;
-        HKDF.Expand(hash, secret, output, info[..at]);
+        return at + context.Length;
     }
 
-    /// <summary>[sender]_write_key and [sender]_write_iv from a traffic secret (RFC 8446 §7.3).</summary>
-    public static void TrafficKeys(HashAlgorithmName hash, ReadOnlySpan<byte> trafficSecret, Span<byte> key, Span<byte> iv)
+    /// <summary>
+    /// HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) | info | i). <paramref name="infoAndCounter"/> is info with one
+    /// spare byte at its end for the counter.
+    /// </summary>
+    private static void Expand(in ShortHmac prk, int hashLength, Span<byte> infoAndCounter, Span<byte> output)
     {
-        ExpandLabel(hash, trafficSecret, "key"u8, default, key);
-        ExpandLabel(hash, trafficSecret, "iv"u8, default, iv);
-    }
+        if (output.Length > MaxExpandBlocks * hashLength)
+        {
+            throw new ArgumentException("HKDF-Expand: output too long"); // as HKDF.Expand
+        }
 
-    /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (§7.2).</summary>
-    public static void NextTrafficSecret(HashAlgorithmName hash, ReadOnlySpan<byte> current, Span<byte> next) =>
-        ExpandLabel(hash, current, "traffic upd"u8, default, next);
+        Span<byte> block = stackalloc byte[ShortHmac.MaxHashLength];
+        var previous = 0;
+        for (var (done, counter) = (0, 1); done < output.Length; done += hashLength, counter++)
+        {
+            infoAndCounter[^1] = (byte)counter;
+            prk.Compute(block[..previous], infoAndCounter, block);
+            previous = hashLength;
+            block[..Math.Min(hashLength, output.Length - done)].CopyTo(output[done..]);
+        }
+
+        block.Clear();
+    }
 }

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Sensor.Protocols.Tls.Decryption;
+
+namespace Sensor.Tests.Protocols.Tls.Decryption;
+
+/// <summary>
+/// The managed HMAC-SHA256/384 and the HKDF-Expand built on it against the BCL's (OpenSSL's), across the one/two-block
+/// padding edges of both hashes, keys longer than a block, messages split anywhere between the two parts.
+/// </summary>
+public sealed class ShortHmacTests
+{
+    public static TheoryData<string> Hashes => new() { "SHA256", "SHA384" };
+
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void Compute_MatchesBcl_ForEveryMessageLengthAcrossTheBlockEdges(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(8446);
+        for (var length = 0; length <= 300; length++)
+        {
+            var key = Bytes(random, random.Next(0, 200)); // longer than a block (64 or 128) is hashed first
+            var message = Bytes(random, length);
+            var split = random.Next(0, length + 1);
+            var mac = new byte[ShortHmac.HashLength(hash)];
+
+            ShortHmac.Compute(hash, key, message.AsSpan(0, split), message.AsSpan(split), mac);
+
+            Assert.True(Bcl(hash, key, message).AsSpan().SequenceEqual(mac), $"{name} key {key.Length} message {length} split {split}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void AKeyedInstance_GivesTheSameMacForEveryMessage_AsTheBcl(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(2104);
+        var key = Bytes(random, ShortHmac.HashLength(hash));
+        var keyed = ShortHmac.Create(hash, key);
+        for (var length = 0; length <= 600; length += 7)
+        {
+            var message = Bytes(random, length);
+            var mac = new byte[ShortHmac.HashLength(hash)];
+
+            keyed.Compute(message, default, mac);
+
+            Assert.Equal(Bcl(hash, key, message), mac);
+        }
+    }
+
+    [Fact]
+    public void Compute_Rfc4231TestCase2()
+    {
+        // RFC 4231 §4.3: key "Jefe", data "what do ya want for nothing?"
+        var mac256 = new byte[32];
+        var mac384 = new byte[48];
+
+        ShortHmac.Compute(HashAlgorithmName.SHA256, "Jefe"u8, "what do ya want "u8, "for nothing?"u8, mac256);
+        ShortHmac.Compute(HashAlgorithmName.SHA384, "Jefe"u8, "what do ya want for nothing?"u8, default, mac384);
+
+        Assert.Equal("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", Convert.ToHexStringLower(mac256));
+        Assert.Equal("af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649", Convert.ToHexStringLower(mac384));
+    }
+
+    [Fact]
+    public void Compute_RejectsOtherHashes()
+    {
+        Assert.Throws<ArgumentException>(() => ShortHmac.Compute(HashAlgorithmName.SHA1, [1], default, default, new byte[48]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void ExpandLabel_MatchesBclHkdf_ForOutputsOfOneToSeveralBlocks(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(5869);
+        for (var length = 1; length <= 200; length++)
+        {
+            var secret = Bytes(random, ShortHmac.HashLength(hash) + random.Next(0, 3));
+            var context = Bytes(random, random.Next(0, 60));
+            byte[] info = [(byte)(length >> 8), (byte)length, 6 + 7, .. "tls13 derived"u8, (byte)context.Length, .. context];
+            var actual = new byte[length];
+
+            Tls13KeySchedule.ExpandLabel(hash, secret, "derived"u8, context, actual);
+
+            Assert.Equal(HKDF.Expand(hash, secret, length, info), actual);
+        }
+    }
+
+    private static byte[] Bcl(HashAlgorithmName hash, byte[] key, byte[] message) =>
+        hash == HashAlgorithmName.SHA384 ? HMACSHA384.HashData(key, message) : HMACSHA256.HashData(key, message);
+
+    private static byte[] Bytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+}
