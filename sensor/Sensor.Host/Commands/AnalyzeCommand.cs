@@ -15,7 +15,7 @@ namespace Sensor.Host.Commands;
 /// <summary><c>sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE]</c>: offline analysis of capture files.</summary>
 internal static class AnalyzeCommand
 {
-    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet] [--spine-only] [--features FILE [--labels FILE]]";
+    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet] [--spine-only | --metadata-only] [--features FILE [--labels FILE]]";
 
     private static readonly Dictionary<string, string> s_valueOptions = new(StringComparer.Ordinal)
     {
@@ -23,7 +23,7 @@ internal static class AnalyzeCommand
         ["--features"] = "features", ["--labels"] = "labels",
     };
 
-    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q", "--spine-only" };
+    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q", "--spine-only", "--metadata-only" };
 
     /// <summary>Exit codes: 0 when at least one input was read, 1 when none could be, 2 for usage or config errors.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter error)
@@ -45,6 +45,11 @@ internal static class AnalyzeCommand
         if (line.Flag("--spine-only"))
         {
             config = config with { AppLayer = false };
+        }
+
+        if (line.Flag("--metadata-only"))
+        {
+            config = config with { PayloadParsing = false };
         }
 
         var notes = new List<string>();
