@@ -103,7 +103,14 @@ internal sealed class ProbingConsumer : IStreamConsumer
         var http = HttpProbe.Probe(start);
         if (http is HttpProbeResult.Http1Request or HttpProbeResult.Http2Preface)
         {
-            return ParsePayloads ? HttpSessions.Create(_flow, _context, alpn: null, decrypted: false) : NullStreamConsumer.Instance;
+            if (ParsePayloads)
+            {
+                return HttpSessions.Create(_flow, _context, alpn: null, decrypted: false);
+            }
+
+            // Metadata only: name the protocol as the HTTP sessions would, parse nothing.
+            _flow.AppProto ??= http == HttpProbeResult.Http2Preface ? "http2" : "http";
+            return NullStreamConsumer.Instance;
         }
 
         // Wait for at least a TLS record header's worth, and longer only while the bytes could become "CONNECT " or a request.
