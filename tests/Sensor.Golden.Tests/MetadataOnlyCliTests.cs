@@ -18,6 +18,7 @@ public sealed class MetadataOnlyCliTests
         var metadata = SensorCli.Run("analyze", "--quiet", "--metadata-only", "--keylog", Repo.Pcap("all.keys.log"), Repo.Pcap("all.pcap"));
 
         Assert.True(metadata.ExitCode == 0, metadata.Describe());
+        Assert.Contains(metadata.StderrLines, l => l.Contains("key logs are not used", StringComparison.Ordinal));
         Assert.Contains(full.Events, e => s_payloadTypes.Contains(e.Type)); // the capture has payload events to leave out
         Assert.DoesNotContain(metadata.Events, e => s_payloadTypes.Contains(e.Type));
         foreach (var type in s_metadataTypes)

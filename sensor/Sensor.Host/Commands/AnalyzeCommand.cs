@@ -66,6 +66,11 @@ internal static class AnalyzeCommand
             notes.Add(described);
         }
 
+        if (!config.PayloadParsing && notes.Count > 0)
+        {
+            notes.Add("--metadata-only: the key logs are not used (no payload is decrypted or parsed)");
+        }
+
         var inputErrors = new List<string>();
         var files = CaptureFile.Expand(line.Positional, inputErrors);
         foreach (var message in inputErrors)
