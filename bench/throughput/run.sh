@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end throughput on one core: `sensor analyze` vs ndpiReader vs tcpdump over one large capture
-# replicated from shared/pcaps (see bench/README.md). Every loop is bounded: REPS <= 20, each run <= TIMEOUT s.
+# End-to-end throughput on one core: `sensor analyze` in four modes (full, metadata only, decryption on, spine
+# alone) vs ndpiReader vs tcpdump over one large capture replicated from shared/pcaps (see bench/README.md). Every loop is bounded: REPS <= 20, each run <= TIMEOUT s.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +52,10 @@ fi
 echo "publishing sensor (Release)" >&2
 timeout 900 dotnet publish "$repo/sensor/Sensor.Host" -c Release -o "$data/sensor" --nologo -v q >/dev/null
 sensor=$data/sensor/sensor
+# The replicas keep every payload byte (only addresses and checksums change), so the merged key log of the inputs
+# (keyed by ClientHello random) decrypts every copy.
+keylog=$pcaps/all.keys.log
+[[ -s $keylog ]] || { echo "no key log $keylog (needed for sensor-decrypt)" >&2; exit 1; }
 
 # Warm the page cache so every tool reads from memory, not disk.
 cat "$capture" >/dev/null
@@ -63,11 +67,15 @@ results=$data/results.tsv
 : >"$results"
 for ((rep = 1; rep <= reps; rep++)); do
   # Interleaved so that drift in machine load hits every tool alike.
-  for tool in sensor sensor-spine ndpiReader tcpdump; do
+  for tool in sensor sensor-metadata sensor-decrypt sensor-spine ndpiReader tcpdump; do
     log=$data/$tool.log
     # The analysers print a small summary (kept for the checks below); tcpdump's packet lines go to /dev/null.
     case $tool in
       sensor) measure "$sensor" analyze "$capture" -o /dev/null --quiet >"$log" 2>&1 ;;
+      # A SPAN port without keys: TLS/QUIC/DNS fingerprints, the AI catalog and ai events; no HTTP/MCP/detectors (issue #3's stage).
+      sensor-metadata) measure "$sensor" analyze "$capture" -o /dev/null --quiet --metadata-only >"$log" 2>&1 ;;
+      # Everything, with the key log: decrypted HTTP/1.1, HTTP/2, MCP, detectors (issue #4's stage).
+      sensor-decrypt) measure "$sensor" analyze "$capture" -o /dev/null --quiet --keylog "$keylog" >"$log" 2>&1 ;;
       # The spine alone (flows, reassembly; no TLS/QUIC/DNS fingerprints or AI attribution): the cost of the app layer is the difference.
       sensor-spine) measure "$sensor" analyze "$capture" -o /dev/null --quiet --spine-only >"$log" 2>&1 ;;
       ndpiReader) measure ndpiReader -i "$capture" >"$log" 2>&1 ;;
@@ -80,6 +88,7 @@ for ((rep = 1; rep <= reps; rep++)); do
   done
 done
 
-# ndpiReader without -q prints only its summary (a few KiB); check both analysers saw every packet.
+# ndpiReader without -q prints only its summary (a few KiB); check every sensor mode and ndpiReader saw every packet.
 python3 "$here/report.py" --meta "$capture.json" --results "$results" \
-  --sensor-log "$data/sensor.log" --ndpi-log "$data/ndpiReader.log" --core "$core"
+  --sensor-log "$data/sensor.log" --sensor-log "$data/sensor-metadata.log" --sensor-log "$data/sensor-decrypt.log" \
+  --sensor-log "$data/sensor-spine.log" --ndpi-log "$data/ndpiReader.log" --core "$core"

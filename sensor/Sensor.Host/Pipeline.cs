@@ -47,6 +47,18 @@ internal static class Pipeline
             return null;
         }
 
+        var names = new DnsNameCache();
+        if (!config.PayloadParsing)
+        {
+            // Metadata only (a SPAN port without keys): fingerprints, the catalog and ai events; no decryption, HTTP, MCP or detectors.
+            return new PacketProcessor(
+                config.Engine,
+                sink,
+                capture,
+                context => new AppLayerFactory(context, names) { ParsePayloads = false },
+                events => new AiSessionAttributor(catalog, names, events));
+        }
+
         var detectors = DetectorSetup.Create(config.Detectors, error);
         if (detectors is null)
         {
@@ -60,7 +72,6 @@ internal static class Pipeline
             return null;
         }
 
-        var names = new DnsNameCache();
         var decryption = keys is null ? null : new TlsDecryption(keys);
         var tenancy = new TenantAttribution(config.Tenants, model) { FeatureRows = featureRows };
         var threats = ThreatState(config.Threats, catalog, detectors.Key);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sensor.Core.Events;
@@ -9,27 +10,51 @@ namespace Sensor.Sinks;
 /// Writes events as EVE-style NDJSON (events.md): one object per line, the common envelope first, then
 /// the type's object. Output is batched in a reusable buffer and written to the stream in 64 KiB blocks.
 /// </summary>
+/// <remarks>
+/// The envelope is the same bytes for every event of a flow but for the time and event type, and most events are
+/// small (a dns event is a few fields): so the flow's part is encoded once per flow (<see cref="FlowIdentity.SinkCache"/>)
+/// and copied, and the writer is used only for the time and the body. The writer is flushed after the time, the
+/// envelope goes straight into the buffer behind it, and the writer, having just written a value, continues the
+/// object with a comma: the bytes are those the writer would have produced (the cache is built by the same writer).
+/// </remarks>
 public sealed class EveJsonEventSink : IEventSink, IDisposable
 {
     private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>Longest encoded flow_id: ',"flow_id":' and a long.</summary>
+    private const int FlowIdBytes = 11 + 20;
 
     // Relaxed escaping keeps '+' in timestamps and non-ASCII text readable; this is NDJSON, never HTML.
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
-    private readonly SensorInfo _sensor;
     private readonly ArrayBufferWriter<byte> _buffer = new(FlushThreshold * 2);
     private readonly Utf8JsonWriter _writer;
-    private readonly byte[] _sensorJson;
+
+    /// <summary><c>,"sensor":{...},"schema_version":1</c>: the same on every line.</summary>
+    private readonly byte[] _sensorTail;
+
+    /// <summary><c>,"event_type":"dns"</c> by event type (a handful of literals).</summary>
+    private readonly Dictionary<string, byte[]> _eventTypes = new(StringComparer.Ordinal);
+
+    /// <summary>Encodes a flow's envelope once per flow (and again if its app_proto changes).</summary>
+    private readonly ArrayBufferWriter<byte> _scratch = new(256);
+    private readonly Utf8JsonWriter _scratchWriter;
 
     public EveJsonEventSink(Stream stream, SensorInfo sensor, bool ownsStream = true)
     {
         _stream = stream;
         _ownsStream = ownsStream;
-        _sensor = sensor;
         _writer = new Utf8JsonWriter(_buffer, s_writerOptions);
-        _sensorJson = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["name"] = sensor.Name, ["mode"] = sensor.Mode });
+        _scratchWriter = new Utf8JsonWriter(_scratch, s_writerOptions);
+        var sensorJson = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["name"] = sensor.Name, ["mode"] = sensor.Mode });
+        _sensorTail = Fragment(w =>
+        {
+            w.WritePropertyName("sensor"u8);
+            w.WriteRawValue(sensorJson, skipInputValidation: true);
+            w.WriteNumber("schema_version"u8, SensorInfo.SchemaVersion);
+        });
     }
 
     public void Write(SensorEvent sensorEvent)
@@ -40,40 +65,24 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         Span<byte> time = stackalloc byte[EveTime.Length];
         EveTime.WriteUtf8(sensorEvent.TimestampMicros, time);
         w.WriteString("timestamp"u8, time);
+        w.Flush();
+
         var flow = sensorEvent.Flow;
         if (flow is not null)
         {
-            w.WriteNumber("flow_id"u8, flow.FlowId);
+            var id = _buffer.GetSpan(FlowIdBytes);
+            ",\"flow_id\":"u8.CopyTo(id);
+            Utf8Formatter.TryFormat(flow.FlowId, id[11..], out var digits);
+            _buffer.Advance(11 + digits);
         }
 
-        w.WriteString("event_type"u8, sensorEvent.EventType);
+        _buffer.Write(EventType(sensorEvent.EventType));
         if (flow is not null)
         {
-            w.WriteString("src_ip"u8, flow.SourceText);
-            if (flow.HasPorts)
-            {
-                w.WriteNumber("src_port"u8, flow.SourcePort);
-            }
-
-            w.WriteString("dest_ip"u8, flow.DestinationText);
-            if (flow.HasPorts)
-            {
-                w.WriteNumber("dest_port"u8, flow.DestinationPort);
-            }
-
-            w.WriteString("proto"u8, flow.ProtocolName);
-            if (flow.AppProto is not null)
-            {
-                w.WriteString("app_proto"u8, flow.AppProto);
-            }
-
-            w.WriteString("community_id"u8, flow.CommunityId);
+            _buffer.Write(FlowEnvelope(flow));
         }
 
-        // "sensor":{...},"schema_version":1 is the same on every line: serialised once.
-        w.WritePropertyName("sensor"u8);
-        w.WriteRawValue(_sensorJson, skipInputValidation: true);
-        w.WriteNumber("schema_version"u8, SensorInfo.SchemaVersion);
+        _buffer.Write(_sensorTail);
         sensorEvent.WriteBody(w);
         w.WriteEndObject();
         w.Flush();
@@ -94,10 +103,74 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     {
         Flush();
         _writer.Dispose();
+        _scratchWriter.Dispose();
         if (_ownsStream)
         {
             _stream.Dispose();
         }
+    }
+
+    private byte[] EventType(string eventType)
+    {
+        if (!_eventTypes.TryGetValue(eventType, out var bytes))
+        {
+            bytes = EncodeEventType(eventType);
+            _eventTypes[eventType] = bytes;
+        }
+
+        return bytes;
+    }
+
+    // Separate from the lookups so the lambdas' closures are allocated only on a cache miss.
+    private byte[] EncodeEventType(string eventType) => Fragment(w => w.WriteString("event_type"u8, eventType));
+
+    private byte[] FlowEnvelope(FlowIdentity flow)
+    {
+        if (flow.SinkCache is CachedEnvelope cached && cached.AppProto == flow.AppProto)
+        {
+            return cached.Bytes;
+        }
+
+        var bytes = EncodeFlowEnvelope(flow);
+        flow.SinkCache = new CachedEnvelope(flow.AppProto, bytes);
+        return bytes;
+    }
+
+    private byte[] EncodeFlowEnvelope(FlowIdentity flow) => Fragment(w =>
+        {
+            w.WriteString("src_ip"u8, flow.SourceText);
+            if (flow.HasPorts)
+            {
+                w.WriteNumber("src_port"u8, flow.SourcePort);
+            }
+
+            w.WriteString("dest_ip"u8, flow.DestinationText);
+            if (flow.HasPorts)
+            {
+                w.WriteNumber("dest_port"u8, flow.DestinationPort);
+            }
+
+            w.WriteString("proto"u8, flow.ProtocolName);
+            if (flow.AppProto is not null)
+            {
+                w.WriteString("app_proto"u8, flow.AppProto);
+            }
+
+            w.WriteString("community_id"u8, flow.CommunityId);
+        });
+
+    /// <summary>Properties written by <paramref name="write"/> as they appear after an earlier property: <c>,"a":1,"b":2</c>.</summary>
+    private byte[] Fragment(Action<Utf8JsonWriter> write)
+    {
+        _scratch.ResetWrittenCount();
+        _scratchWriter.Reset(_scratch);
+        _scratchWriter.WriteStartObject();
+        write(_scratchWriter);
+        _scratchWriter.WriteEndObject();
+        _scratchWriter.Flush();
+        var fragment = _scratch.WrittenSpan[..^1].ToArray(); // without the closing brace
+        fragment[0] = (byte)','; // the opening brace becomes the separator
+        return fragment;
     }
 
     private void Drain()
@@ -108,4 +181,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
             _buffer.ResetWrittenCount();
         }
     }
+
+    /// <summary>A flow's encoded envelope fields, for the app_proto it was built with.</summary>
+    private sealed record CachedEnvelope(string? AppProto, byte[] Bytes);
 }

@@ -49,4 +49,10 @@ public sealed class FlowIdentity
     public string SourceText => _sourceText ??= Source.ToString();
 
     public string DestinationText => _destinationText ??= Destination.ToString();
+
+    /// <summary>
+    /// The event sink's per-flow cache (the EVE sink keeps the flow's envelope fields there, encoded once): every
+    /// event of a flow repeats them. Opaque to everything else; a sink must check it is its own type.
+    /// </summary>
+    public object? SinkCache { get; set; }
 }

@@ -15,7 +15,7 @@ namespace Sensor.Host.Commands;
 /// <summary><c>sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE]</c>: offline analysis of capture files.</summary>
 internal static class AnalyzeCommand
 {
-    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet] [--spine-only] [--features FILE [--labels FILE]]";
+    public const string Usage = "sensor analyze PATH... [-o FILE] [--keylog FILE] [--config FILE] [--quiet] [--spine-only | --metadata-only] [--features FILE [--labels FILE]]";
 
     private static readonly Dictionary<string, string> s_valueOptions = new(StringComparer.Ordinal)
     {
@@ -23,7 +23,7 @@ internal static class AnalyzeCommand
         ["--features"] = "features", ["--labels"] = "labels",
     };
 
-    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q", "--spine-only" };
+    private static readonly HashSet<string> s_flags = new(StringComparer.Ordinal) { "--quiet", "-q", "--spine-only", "--metadata-only" };
 
     /// <summary>Exit codes: 0 when at least one input was read, 1 when none could be, 2 for usage or config errors.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter error)
@@ -47,6 +47,11 @@ internal static class AnalyzeCommand
             config = config with { AppLayer = false };
         }
 
+        if (line.Flag("--metadata-only"))
+        {
+            config = config with { PayloadParsing = false };
+        }
+
         var notes = new List<string>();
         var keys = new TlsKeyStore(); // several --keylog files and the captures' secrets blocks merge here
         foreach (var keylog in line.Values("keylog"))
@@ -59,6 +64,11 @@ internal static class AnalyzeCommand
             }
 
             notes.Add(described);
+        }
+
+        if (!config.PayloadParsing && notes.Count > 0)
+        {
+            notes.Add("--metadata-only: the key logs are not used (no payload is decrypted or parsed)");
         }
 
         var inputErrors = new List<string>();

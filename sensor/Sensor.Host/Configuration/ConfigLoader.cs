@@ -95,6 +95,7 @@ internal static class ConfigLoader
                 switch (key)
                 {
                     case "app_layer.enabled": config = config with { AppLayer = reader2.Boolean(v, key, config.AppLayer) }; break;
+                    case "app_layer.payloads": config = config with { PayloadParsing = reader2.Boolean(v, key, config.PayloadParsing) }; break;
                     case "catalog.extra": config = config with { ExtraCatalogs = [.. config.ExtraCatalogs, reader2.String(v, key) ?? ""] }; break;
                     case "sensor.name": config = config with { SensorName = reader2.String(v, key) ?? config.SensorName }; break;
                     case "flow.memcap": flows = flows with { MemoryCap = reader2.Size(v, key, flows.MemoryCap) }; break;

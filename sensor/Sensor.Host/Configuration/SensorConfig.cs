@@ -18,6 +18,13 @@ internal sealed record SensorConfig
     /// </summary>
     public bool AppLayer { get; init; } = true;
 
+    /// <summary>
+    /// Whether payloads are parsed (TLS decryption, HTTP, MCP, AI API calls, detectors, threats, tenancy). Off, the
+    /// application layer is metadata only: TLS/QUIC/DNS fingerprints, the AI catalog and <c>ai</c> events, as on a SPAN
+    /// port without keys; the throughput harness measures it as its own stage.
+    /// </summary>
+    public bool PayloadParsing { get; init; } = true;
+
     /// <summary>Catalog files loaded after the shipped one (analysts' additions), in order.</summary>
     public IReadOnlyList<string> ExtraCatalogs { get; init; } = [];
 

@@ -57,36 +57,36 @@ public sealed class AiEvent : SensorEvent
 
     public override void WriteBody(Utf8JsonWriter writer)
     {
-        writer.WriteStartObject("ai");
-        writer.WriteString("vendor", Vendor);
-        writer.WriteString("vendor_name", VendorName);
-        writer.WriteString("service", Service);
-        writer.WriteString("service_kind", ServiceKind);
-        writer.WriteBoolean("mcp", Mcp);
-        writer.WriteString("host", Host);
-        writer.WriteString("host_source", HostSource);
+        writer.WriteStartObject("ai"u8);
+        writer.WriteString("vendor"u8, Vendor);
+        writer.WriteString("vendor_name"u8, VendorName);
+        writer.WriteString("service"u8, Service);
+        writer.WriteString("service_kind"u8, ServiceKind);
+        writer.WriteBoolean("mcp"u8, Mcp);
+        writer.WriteString("host"u8, Host);
+        writer.WriteString("host_source"u8, HostSource);
         if (Client is not null)
         {
-            writer.WriteString("client", Client);
+            writer.WriteString("client"u8, Client);
         }
         else
         {
-            writer.WriteNull("client");
+            writer.WriteNull("client"u8);
         }
 
-        writer.WriteString("tenant", Tenant);
+        writer.WriteString("tenant"u8, Tenant);
         if (TenantId is not null)
         {
-            writer.WriteString("tenant_id", TenantId);
+            writer.WriteString("tenant_id"u8, TenantId);
         }
         else
         {
-            writer.WriteNull("tenant_id");
+            writer.WriteNull("tenant_id"u8);
         }
 
         if (TenantIds.Count > 1)
         {
-            writer.WriteStartArray("tenant_ids");
+            writer.WriteStartArray("tenant_ids"u8);
             foreach (var id in TenantIds)
             {
                 writer.WriteStringValue(id);
@@ -97,7 +97,7 @@ public sealed class AiEvent : SensorEvent
 
         if (RequestTenants is { } requests && requests.Values.Any(n => n > 0))
         {
-            writer.WriteStartObject("requests");
+            writer.WriteStartObject("requests"u8);
             foreach (var (tenant, count) in requests)
             {
                 writer.WriteNumber(tenant, count);
@@ -106,7 +106,7 @@ public sealed class AiEvent : SensorEvent
             writer.WriteEndObject();
         }
 
-        writer.WriteStartArray("basis");
+        writer.WriteStartArray("basis"u8);
         foreach (var basis in Basis)
         {
             writer.WriteStringValue(basis);
@@ -115,25 +115,25 @@ public sealed class AiEvent : SensorEvent
         writer.WriteEndArray();
         if (Confidence is { } confidence)
         {
-            writer.WriteNumber("confidence", confidence);
+            writer.WriteNumber("confidence"u8, confidence);
         }
         else
         {
-            writer.WriteNull("confidence");
+            writer.WriteNull("confidence"u8);
         }
 
         if (Plan is not null)
         {
-            writer.WriteString("plan", Plan);
+            writer.WriteString("plan"u8, Plan);
         }
 
         if (Model is not null)
         {
-            writer.WriteString("model", Model);
+            writer.WriteString("model"u8, Model);
         }
         else
         {
-            writer.WriteNull("model");
+            writer.WriteNull("model"u8);
         }
 
         writer.WriteEndObject();

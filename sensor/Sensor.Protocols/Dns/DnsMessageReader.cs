@@ -21,6 +21,10 @@ public static class DnsMessageReader
     /// <summary>Bytes of unknown RDATA shown as hex in events; the rest is cut.</summary>
     private const int MaxHexRdata = 64;
 
+    /// <summary>Per thread, reused: names are built here and copied out once as strings (a message is read on one thread).</summary>
+    [ThreadStatic]
+    private static StringBuilder? t_name;
+
     public static DnsStatus Read(ReadOnlySpan<byte> message, out DnsMessage? result)
     {
         result = null;
@@ -48,7 +52,7 @@ public static class DnsMessageReader
         result = dns;
 
         var at = HeaderLength;
-        var name = new StringBuilder(64);
+        var name = t_name ??= new StringBuilder(DnsLimits.MaxNameLength);
         for (var i = 0; i < questions; i++)
         {
             name.Clear();
@@ -121,7 +125,7 @@ public static class DnsMessageReader
             case DnsRecordTypes.A when length == 4:
             case DnsRecordTypes.Aaaa when length == 16:
                 var bytes = rdata.ToArray();
-                return (new IPAddress(bytes).ToString(), bytes, DnsStatus.Ok);
+                return (length == 4 ? Ipv4Text(bytes) : new IPAddress(bytes).ToString(), bytes, DnsStatus.Ok);
 
             case DnsRecordTypes.Cname:
             case DnsRecordTypes.Ns:
@@ -146,6 +150,10 @@ public static class DnsMessageReader
                 return (Convert.ToHexStringLower(rdata[..Math.Min(length, MaxHexRdata)]), [], DnsStatus.Ok);
         }
     }
+
+    /// <summary>Dotted quad, as <see cref="IPAddress.ToString"/> writes it, without the IPAddress object.</summary>
+    private static string Ipv4Text(byte[] address) =>
+        string.Create(CultureInfo.InvariantCulture, $"{address[0]}.{address[1]}.{address[2]}.{address[3]}");
 
     private static (string, byte[], DnsStatus) NameAt(ReadOnlySpan<byte> message, int offset)
     {

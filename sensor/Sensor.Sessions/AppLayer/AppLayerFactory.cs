@@ -28,8 +28,11 @@ public sealed class AppLayerFactory : IStreamConsumerFactory
     /// <summary>Names from DNS answers, by address (shared by all flows of this worker and its inspection stage).</summary>
     public DnsNameCache Names { get; }
 
+    /// <summary>False: cleartext HTTP is not parsed (metadata only: TLS/QUIC/DNS and tunnels, no payload sessions).</summary>
+    public bool ParsePayloads { get; init; } = true;
+
     public IStreamConsumer? CreateConsumer(FlowIdentity flow) =>
-        flow.DestinationPort == DnsPort ? new DnsTcpSession(flow, _context, Names) : new ProbingConsumer(flow, _context, _certificates, _decryption);
+        flow.DestinationPort == DnsPort ? new DnsTcpSession(flow, _context, Names) : new ProbingConsumer(flow, _context, _certificates, _decryption) { ParsePayloads = ParsePayloads };
 
     public IDatagramConsumer? CreateDatagramConsumer(FlowIdentity flow) =>
         flow.DestinationPort == DnsPort || flow.SourcePort == DnsPort

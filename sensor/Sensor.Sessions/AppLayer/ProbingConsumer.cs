@@ -35,6 +35,9 @@ internal sealed class ProbingConsumer : IStreamConsumer
         _decryption = decryption;
     }
 
+    /// <summary>False: a cleartext HTTP flow gets no session (metadata-only mode).</summary>
+    public bool ParsePayloads { get; init; } = true;
+
     public void OnData(Direction direction, ReadOnlySequence<byte> data)
     {
         if (_session is null)
@@ -89,18 +92,25 @@ internal sealed class ProbingConsumer : IStreamConsumer
 
         if (HttpConnectPreamble.IsConnect(start))
         {
-            return new TunnelConsumer(_flow, _context, _certificates, new HttpConnectPreamble(client: true), new HttpConnectPreamble(client: false), "http-connect", _decryption);
+            return new TunnelConsumer(_flow, _context, _certificates, new HttpConnectPreamble(client: true), new HttpConnectPreamble(client: false), "http-connect", _decryption, ParsePayloads);
         }
 
         if (SocksPreamble.IsSocks(start))
         {
-            return new TunnelConsumer(_flow, _context, _certificates, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks", _decryption);
+            return new TunnelConsumer(_flow, _context, _certificates, new SocksPreamble(client: true), new SocksPreamble(client: false), "socks", _decryption, ParsePayloads);
         }
 
         var http = HttpProbe.Probe(start);
         if (http is HttpProbeResult.Http1Request or HttpProbeResult.Http2Preface)
         {
-            return HttpSessions.Create(_flow, _context, alpn: null, decrypted: false);
+            if (ParsePayloads)
+            {
+                return HttpSessions.Create(_flow, _context, alpn: null, decrypted: false);
+            }
+
+            // Metadata only: name the protocol as the HTTP sessions would, parse nothing.
+            _flow.AppProto ??= http == HttpProbeResult.Http2Preface ? "http2" : "http";
+            return NullStreamConsumer.Instance;
         }
 
         // Wait for at least a TLS record header's worth, and longer only while the bytes could become "CONNECT " or a request.

@@ -22,39 +22,39 @@ public sealed class DnsEvent : SensorEvent
     public override void WriteBody(Utf8JsonWriter writer)
     {
         var m = _message;
-        writer.WriteStartObject("dns");
-        writer.WriteString("type", m.IsResponse ? "answer" : "query");
-        writer.WriteNumber("id", m.Id);
+        writer.WriteStartObject("dns"u8);
+        writer.WriteString("type"u8, m.IsResponse ? "answer"u8 : "query"u8);
+        writer.WriteNumber("id"u8, m.Id);
         if (m.Questions.Count > 0)
         {
-            writer.WriteString("rrname", m.Questions[0].Name);
-            writer.WriteString("rrtype", DnsRecordTypes.Name(m.Questions[0].Type));
+            writer.WriteString("rrname"u8, m.Questions[0].Name);
+            writer.WriteString("rrtype"u8, DnsRecordTypes.Name(m.Questions[0].Type));
         }
 
         if (m.IsResponse)
         {
-            writer.WriteString("rcode", DnsRecordTypes.RcodeName(m.Rcode));
-            writer.WriteStartArray("answers");
+            writer.WriteString("rcode"u8, DnsRecordTypes.RcodeName(m.Rcode));
+            writer.WriteStartArray("answers"u8);
             foreach (var answer in m.Answers)
             {
                 writer.WriteStartObject();
-                writer.WriteString("rrname", answer.Name);
-                writer.WriteString("rrtype", DnsRecordTypes.Name(answer.Type));
-                writer.WriteString("rdata", answer.Data);
-                writer.WriteNumber("ttl", answer.Ttl);
+                writer.WriteString("rrname"u8, answer.Name);
+                writer.WriteString("rrtype"u8, DnsRecordTypes.Name(answer.Type));
+                writer.WriteString("rdata"u8, answer.Data);
+                writer.WriteNumber("ttl"u8, answer.Ttl);
                 writer.WriteEndObject();
             }
 
             writer.WriteEndArray();
         }
 
-        writer.WriteStartObject("flags");
-        writer.WriteBoolean("rd", m.RecursionDesired);
+        writer.WriteStartObject("flags"u8);
+        writer.WriteBoolean("rd"u8, m.RecursionDesired);
         if (m.IsResponse)
         {
-            writer.WriteBoolean("ra", m.RecursionAvailable);
-            writer.WriteBoolean("aa", m.Authoritative);
-            writer.WriteBoolean("tc", m.Truncated);
+            writer.WriteBoolean("ra"u8, m.RecursionAvailable);
+            writer.WriteBoolean("aa"u8, m.Authoritative);
+            writer.WriteBoolean("tc"u8, m.Truncated);
         }
 
         writer.WriteEndObject();

@@ -53,42 +53,42 @@ public sealed class TlsEvent : SensorEvent
 
     public override void WriteBody(Utf8JsonWriter writer)
     {
-        writer.WriteStartObject("tls");
-        WriteOptional(writer, "sni", Sni);
-        WriteOptional(writer, "version", Version);
-        WriteList(writer, "alpn", ClientAlpns);
-        WriteList(writer, "client_alpns", ClientAlpns);
+        writer.WriteStartObject("tls"u8);
+        WriteOptional(writer, "sni"u8, Sni);
+        WriteOptional(writer, "version"u8, Version);
+        WriteList(writer, "alpn"u8, ClientAlpns);
+        WriteList(writer, "client_alpns"u8, ClientAlpns);
         if (ServerAlpn is not null)
         {
-            WriteList(writer, "server_alpns", [ServerAlpn]);
+            WriteList(writer, "server_alpns"u8, [ServerAlpn]);
         }
 
-        WriteList(writer, "offered_versions", OfferedVersions);
-        WriteOptional(writer, "cipher_suite", CipherSuite);
-        WriteHashPair(writer, "ja3", Ja3Hash, Ja3String);
-        WriteHashPair(writer, "ja3s", Ja3sHash, Ja3sString);
-        WriteOptional(writer, "ja4", Ja4);
-        WriteOptional(writer, "subject", Subject);
-        WriteOptional(writer, "issuerdn", Issuer);
+        WriteList(writer, "offered_versions"u8, OfferedVersions);
+        WriteOptional(writer, "cipher_suite"u8, CipherSuite);
+        WriteHashPair(writer, "ja3"u8, Ja3Hash, Ja3String);
+        WriteHashPair(writer, "ja3s"u8, Ja3sHash, Ja3sString);
+        WriteOptional(writer, "ja4"u8, Ja4);
+        WriteOptional(writer, "subject"u8, Subject);
+        WriteOptional(writer, "issuerdn"u8, Issuer);
         if (SubjectAltNames.Count > 0)
         {
-            WriteList(writer, "subjectaltname", SubjectAltNames);
+            WriteList(writer, "subjectaltname"u8, SubjectAltNames);
         }
 
         if (SniMatchesCertificate is { } matches)
         {
-            writer.WriteBoolean("sni_matches_cert", matches);
+            writer.WriteBoolean("sni_matches_cert"u8, matches);
         }
 
-        writer.WriteBoolean("ech", Ech);
+        writer.WriteBoolean("ech"u8, Ech);
 
         // A ClientHello without a server name: the destination is hidden from SNI-based policy (IP-only clients, evasion).
-        writer.WriteBoolean("sni_missing", Sni is null && Ja4 is not null);
-        writer.WriteBoolean("decrypted", Decrypted);
+        writer.WriteBoolean("sni_missing"u8, Sni is null && Ja4 is not null);
+        writer.WriteBoolean("decrypted"u8, Decrypted);
         writer.WriteEndObject();
     }
 
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    private static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
     {
         if (value is not null)
         {
@@ -96,7 +96,7 @@ public sealed class TlsEvent : SensorEvent
         }
     }
 
-    private static void WriteList(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    private static void WriteList(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
     {
         writer.WriteStartArray(name);
         foreach (var value in values)
@@ -107,7 +107,7 @@ public sealed class TlsEvent : SensorEvent
         writer.WriteEndArray();
     }
 
-    private static void WriteHashPair(Utf8JsonWriter writer, string name, string? hash, string? text)
+    private static void WriteHashPair(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? hash, string? text)
     {
         if (hash is null)
         {
@@ -115,8 +115,8 @@ public sealed class TlsEvent : SensorEvent
         }
 
         writer.WriteStartObject(name);
-        writer.WriteString("hash", hash);
-        writer.WriteString("string", text);
+        writer.WriteString("hash"u8, hash);
+        writer.WriteString("string"u8, text);
         writer.WriteEndObject();
     }
 }

@@ -20,10 +20,10 @@ internal sealed class TunnelConsumer : IStreamConsumer
     private readonly ProbingConsumer _inner;
     private bool _failed;
 
-    public TunnelConsumer(FlowIdentity flow, StreamContext context, CertificateCache certificates, TunnelPreamble client, TunnelPreamble server, string name, TlsDecryption? decryption = null)
+    public TunnelConsumer(FlowIdentity flow, StreamContext context, CertificateCache certificates, TunnelPreamble client, TunnelPreamble server, string name, TlsDecryption? decryption = null, bool parsePayloads = true)
     {
         _preambles = [client, server];
-        _inner = new ProbingConsumer(flow, context, certificates, decryption);
+        _inner = new ProbingConsumer(flow, context, certificates, decryption) { ParsePayloads = parsePayloads };
         flow.AppProto ??= name;
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Sensor.Core.Hashing;
 
 namespace Sensor.Protocols.Tls.Fingerprints;
@@ -56,10 +57,29 @@ internal ref struct AsciiBuilder
     }
 
     /// <summary>First 12 hex characters of SHA-256 of the written text (JA4's truncated hash).</summary>
+    /// <summary>Longest input SHA-256 pads into one 64-byte block (FIPS 180-4 §5.1.1: 1 + 8 bytes of padding).</summary>
+    private const int OneBlockSha256Bytes = 55;
+
+    /// <summary>Per thread: fingerprints are computed on the worker threads, each with its own hash state.</summary>
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     public readonly void Sha256Prefix12(Span<char> destination)
     {
         Span<byte> digest = stackalloc byte[ShortSha256.DigestLength];
-        ShortSha256.Hash(Written, digest);
+        if (Written.Length <= OneBlockSha256Bytes)
+        {
+            ShortSha256.Hash(Written, digest);
+        }
+        else
+        {
+            // Several blocks (JA4's extension list is ~200 bytes): OpenSSL's SHA extensions beat the written-out
+            // rounds once there is more than one block, and a reused IncrementalHash pays no per-call setup or allocation.
+            var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha256.AppendData(Written);
+            sha256.GetHashAndReset(digest);
+        }
+
         HexDigits.Write(digest[..6], destination[..12]);
     }
 
