@@ -56,7 +56,6 @@ internal ref struct AsciiBuilder
         Length += 4;
     }
 
-    /// <summary>First 12 hex characters of SHA-256 of the written text (JA4's truncated hash).</summary>
     /// <summary>Longest input SHA-256 pads into one 64-byte block (FIPS 180-4 §5.1.1: 1 + 8 bytes of padding).</summary>
     private const int OneBlockSha256Bytes = 55;
 
@@ -64,8 +63,15 @@ internal ref struct AsciiBuilder
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
+    /// <summary>First 12 hex characters of SHA-256 of the written text (JA4's truncated hash), remembered per input (<see cref="FingerprintHashMemo"/>).</summary>
     public readonly void Sha256Prefix12(Span<char> destination)
     {
+        var memo = FingerprintHashMemo.Ja4;
+        if (memo.TryGet(Written, destination))
+        {
+            return;
+        }
+
         Span<byte> digest = stackalloc byte[ShortSha256.DigestLength];
         if (Written.Length <= OneBlockSha256Bytes)
         {
@@ -81,14 +87,22 @@ internal ref struct AsciiBuilder
         }
 
         HexDigits.Write(digest[..6], destination[..12]);
+        memo.Remember(Written, destination);
     }
 
-    /// <summary>MD5 of the written text as 32 hex characters (JA3).</summary>
+    /// <summary>MD5 of the written text as 32 hex characters (JA3), remembered per input.</summary>
     public readonly void Md5Hex(Span<char> destination)
     {
+        var memo = FingerprintHashMemo.Ja3;
+        if (memo.TryGet(Written, destination))
+        {
+            return;
+        }
+
         Span<byte> digest = stackalloc byte[ShortMd5.DigestLength];
         ShortMd5.Hash(Written, digest); // JA3 is defined over MD5: an identifier, not a security control
 
         HexDigits.Write(digest, destination[..32]);
+        memo.Remember(Written, destination);
     }
 }

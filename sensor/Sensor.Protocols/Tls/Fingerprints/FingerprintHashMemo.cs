@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+
+namespace Sensor.Protocols.Tls.Fingerprints;
+
+/// <summary>
+/// Remembers the hex digests of recent fingerprint hash inputs: JA4's sorted cipher list and sorted extension list
+/// (truncated SHA-256), JA3's full string (MD5). A network has few client stacks, so the same inputs come back with
+/// nearly every handshake, and the hashes were most of the fingerprints' cost. Direct-mapped on a cheap hash of the
+/// input, and a hit compares the whole input, so the answer is always the input's own digest. All storage is allocated
+/// once per thread and memo: a miss copies into a fixed slot and allocates nothing.
+/// </summary>
+internal sealed class FingerprintHashMemo
+{
+    /// <summary>Slots per thread: a few hundred distinct client stacks (browsers, SDKs, CLIs) before they evict each other.</summary>
+    public const int Slots = 256;
+
+    /// <summary>Longest input kept: a real JA4 extension list is ~200 bytes and a JA3 string ~300; longer (odd or hostile) inputs are hashed every time.</summary>
+    public const int MaxInputBytes = 512;
+
+    [ThreadStatic]
+    private static FingerprintHashMemo? t_ja4;
+
+    [ThreadStatic]
+    private static FingerprintHashMemo? t_ja3;
+
+    private readonly int _digestChars;
+    private readonly byte[] _inputs = new byte[Slots * MaxInputBytes];
+    private readonly int[] _lengths = new int[Slots];
+    private readonly char[] _digests;
+
+    private FingerprintHashMemo(int digestChars)
+    {
+        _digestChars = digestChars;
+        _digests = new char[Slots * digestChars];
+    }
+
+    /// <summary>JA4's truncated SHA-256 (12 hex characters), this thread's.</summary>
+    public static FingerprintHashMemo Ja4 => t_ja4 ??= new FingerprintHashMemo(12);
+
+    /// <summary>JA3's MD5 (32 hex characters), this thread's.</summary>
+    public static FingerprintHashMemo Ja3 => t_ja3 ??= new FingerprintHashMemo(32);
+
+    /// <summary>Writes the hex digest of <paramref name="input"/> from memory when it was seen before; else returns false.</summary>
+    public bool TryGet(ReadOnlySpan<byte> input, Span<char> destination)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return false;
+        }
+
+        var slot = Slot(input);
+        if (_lengths[slot] != input.Length + 1 || !input.SequenceEqual(_inputs.AsSpan(slot * MaxInputBytes, input.Length)))
+        {
+            return false;
+        }
+
+        _digests.AsSpan(slot * _digestChars, _digestChars).CopyTo(destination);
+        return true;
+    }
+
+    public void Remember(ReadOnlySpan<byte> input, ReadOnlySpan<char> digest)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        var slot = Slot(input);
+        input.CopyTo(_inputs.AsSpan(slot * MaxInputBytes));
+        digest[.._digestChars].CopyTo(_digests.AsSpan(slot * _digestChars));
+        _lengths[slot] = input.Length + 1; // 0 marks an empty slot, so an empty input is stored as 1
+    }
+
+    private static int Slot(ReadOnlySpan<byte> input)
+    {
+        // FNV-1a over 8-byte words: a hash for spreading slots, not for security (a hit is confirmed byte for byte).
+        var hash = 14695981039346656037UL;
+        var words = MemoryMarshal.Cast<byte, ulong>(input);
+        foreach (var word in words)
+        {
+            hash = (hash ^ word) * 1099511628211UL;
+        }
+
+        foreach (var b in input[(words.Length * sizeof(ulong))..])
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        hash ^= (ulong)input.Length;
+        return (int)((hash ^ (hash >> 29)) % Slots);
+    }
+}
