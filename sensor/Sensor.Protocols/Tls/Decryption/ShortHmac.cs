@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Protocols.Tls.Decryption;
 

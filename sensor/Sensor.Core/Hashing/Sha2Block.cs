@@ -3,14 +3,14 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Sensor.Protocols.Tls.Decryption;
+namespace Sensor.Core.Hashing;
 
 /// <summary>
-/// The SHA-256 and SHA-512 compression functions (FIPS 180-4 §6.2.2, §6.4.2), for <see cref="ShortHmac"/>: the key
-/// schedule hashes a few dozen bytes per call, where the platform library's per-call set-up cost many times the hashing.
-/// Tests compare the HMACs built on them with the BCL's.
+/// The SHA-256 and SHA-512 compression functions (FIPS 180-4 §6.2.2, §6.4.2), for short inputs where the platform
+/// library's per-call set-up costs many times the hashing: <see cref="ShortSha256"/> (JA4) and the TLS key schedule's
+/// HMACs. Tests compare both with the BCL's.
 /// </summary>
-internal static class Sha2Block
+public static class Sha2Block
 {
     public const int Sha256BlockLength = 64;
     public const int Sha512BlockLength = 128;
