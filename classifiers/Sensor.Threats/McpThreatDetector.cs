@@ -59,6 +59,13 @@ public sealed partial class McpThreatDetector : IMcpObserver
             return;
         }
 
+        if (message.Root is { } parsed)
+        {
+            Check(message, parsed);
+            return;
+        }
+
+        // Messages that come without a parsed document (other producers, tests) are parsed here.
         JsonDocument document;
         try
         {
@@ -72,31 +79,35 @@ public sealed partial class McpThreatDetector : IMcpObserver
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return;
-            }
+            Check(message, document.RootElement);
+        }
+    }
 
-            if (message.Kind == "result")
+    private void Check(McpMessage message, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        if (message.Kind == "result")
+        {
+            CheckAuthentication(message);
+            if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
             {
-                CheckAuthentication(message);
-                if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
+                if (message.Method == "tools/list")
                 {
-                    if (message.Method == "tools/list")
-                    {
-                        CheckToolList(message, result);
-                    }
-                    else
-                    {
-                        CheckToolResult(message, result);
-                    }
+                    CheckToolList(message, result);
+                }
+                else
+                {
+                    CheckToolResult(message, result);
                 }
             }
-            else if (message.Method == "tools/call" && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
-            {
-                CheckToolCall(message, parameters);
-            }
+        }
+        else if (message.Method == "tools/call" && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+        {
+            CheckToolCall(message, parameters);
         }
     }
 
