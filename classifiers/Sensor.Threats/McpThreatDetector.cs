@@ -27,6 +27,12 @@ public sealed partial class McpThreatDetector : IMcpObserver
     /// <summary>Findings of one kind per message: a list of 500 poisoned tools is reported, but bounded.</summary>
     public const int MaxFindingsPerMessage = 64;
 
+    /// <summary>
+    /// Tool definitions whose verdict (hash, poisoning rules) one worker remembers: a large deployment's MCP servers
+    /// times their tools, the same room as <see cref="ToolHashStore.MaxEntries"/>.
+    /// </summary>
+    public const int MaxCachedToolVerdicts = ToolHashStore.MaxEntries;
+
     private static readonly JsonDocumentOptions s_json = new() { MaxDepth = JsonStrings.MaxDepth };
 
     private readonly IEventSink _events;
@@ -38,6 +44,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
     private readonly List<HiddenMatch> _hidden = [];
     private readonly List<CredentialHit> _credentials = [];
     private readonly List<string> _addresses = [];
+    private readonly Dictionary<(UInt128, UInt128), ToolVerdict> _verdicts = [];
 
     public McpThreatDetector(StreamContext context, McpThreatState state)
     {
