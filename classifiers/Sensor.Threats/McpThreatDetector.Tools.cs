@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Payloads;
@@ -18,25 +20,55 @@ public sealed partial class McpThreatDetector
         var findings = 0;
         foreach (var tool in tools.EnumerateArray())
         {
+            if (findings >= MaxFindingsPerMessage)
+            {
+                break;
+            }
+
             if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
             {
                 continue;
             }
 
-            var name = nameElement.GetString()!;
-            if (findings < MaxFindingsPerMessage && CheckToolPoisoning(message, tool, name))
+            var verdict = Verdict(tool, nameElement);
+            if (ReportToolPoisoning(message, verdict))
             {
                 findings++;
             }
 
-            if (message.ServerHost is { } host && findings < MaxFindingsPerMessage && CheckRugPull(message, tool, host, name))
+            if (message.ServerHost is { } host && findings < MaxFindingsPerMessage && CheckRugPull(message, host, verdict))
             {
                 findings++;
             }
         }
     }
 
-    private bool CheckToolPoisoning(McpMessage message, JsonElement tool, string name)
+    /// <summary>
+    /// What one tool definition is (name, definition hash) and what it breaks: a server lists the same bytes on every
+    /// session, so this is worked out once per definition (keyed by the SHA-256 of its raw text) and then looked up.
+    /// </summary>
+    private ToolVerdict Verdict(JsonElement tool, JsonElement nameElement)
+    {
+        Span<byte> rawHash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(JsonMarshal.GetRawUtf8Value(tool), rawHash);
+        var key = (MemoryMarshal.Read<UInt128>(rawHash), MemoryMarshal.Read<UInt128>(rawHash[16..]));
+        if (_verdicts.TryGetValue(key, out var verdict))
+        {
+            return verdict;
+        }
+
+        verdict = ComputeVerdict(tool, nameElement.GetString()!);
+        if (_verdicts.Count >= MaxCachedToolVerdicts)
+        {
+            // A memo, not state: starting it over only costs the work again (no finding changes, so no anomaly).
+            _verdicts.Clear();
+        }
+
+        _verdicts[key] = verdict;
+        return verdict;
+    }
+
+    private ToolVerdict ComputeVerdict(JsonElement tool, string name)
     {
         _rules.Clear();
         string? argument = null;
@@ -66,18 +98,28 @@ public sealed partial class McpThreatDetector
             }
         }
 
-        if (_rules.Count == 0)
+        return new ToolVerdict(
+            name,
+            ToolDefinitionHash.Compute(tool),
+            _rules.Count == 0 ? [] : [.. _rules],
+            argument,
+            _rules.Count == 0 || hiddenText is null ? null : Excerpt(hiddenText));
+    }
+
+    private bool ReportToolPoisoning(McpMessage message, ToolVerdict verdict)
+    {
+        if (verdict.Rules.Length == 0)
         {
             return false;
         }
 
-        Report(message, ThreatTypes.ToolPoisoning, "high", argument is null ? "mcp:tools/list.description" : "mcp:tools/list.inputSchema.description", new ThreatDetails
+        Report(message, ThreatTypes.ToolPoisoning, "high", verdict.Argument is null ? "mcp:tools/list.description" : "mcp:tools/list.inputSchema.description", new ThreatDetails
         {
-            Tool = name,
-            Argument = argument,
-            Evidence = _rules[0],
-            Rules = [.. _rules],
-            HiddenText = hiddenText is null ? null : Excerpt(hiddenText),
+            Tool = verdict.Name,
+            Argument = verdict.Argument,
+            Evidence = verdict.Rules[0],
+            Rules = [.. verdict.Rules],
+            HiddenText = verdict.HiddenExcerpt,
             SessionId = message.SessionId,
         });
         return true;
@@ -90,9 +132,10 @@ public sealed partial class McpThreatDetector
         return _hidden.Count > 0 ? _hidden[0].HiddenText : null;
     }
 
-    private bool CheckRugPull(McpMessage message, JsonElement tool, string host, string name)
+    private bool CheckRugPull(McpMessage message, string host, ToolVerdict verdict)
     {
-        var hash = ToolDefinitionHash.Compute(tool);
+        var hash = verdict.Hash;
+        var name = verdict.Name;
         var previous = _state.ToolHashes.Record(host, name, hash, message.SessionId, message.TimestampMicros, out var evicted);
         if (evicted)
         {
@@ -114,4 +157,7 @@ public sealed partial class McpThreatDetector
         });
         return true;
     }
+
+    /// <summary>One tool definition's name, definition hash and the poisoning rules it breaks (empty: none).</summary>
+    private sealed record ToolVerdict(string Name, string Hash, string[] Rules, string? Argument, string? HiddenExcerpt);
 }

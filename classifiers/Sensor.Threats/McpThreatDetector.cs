@@ -27,6 +27,12 @@ public sealed partial class McpThreatDetector : IMcpObserver
     /// <summary>Findings of one kind per message: a list of 500 poisoned tools is reported, but bounded.</summary>
     public const int MaxFindingsPerMessage = 64;
 
+    /// <summary>
+    /// Tool definitions whose verdict (hash, poisoning rules) one worker remembers: a large deployment's MCP servers
+    /// times their tools, the same room as <see cref="ToolHashStore.MaxEntries"/>.
+    /// </summary>
+    public const int MaxCachedToolVerdicts = ToolHashStore.MaxEntries;
+
     private static readonly JsonDocumentOptions s_json = new() { MaxDepth = JsonStrings.MaxDepth };
 
     private readonly IEventSink _events;
@@ -38,6 +44,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
     private readonly List<HiddenMatch> _hidden = [];
     private readonly List<CredentialHit> _credentials = [];
     private readonly List<string> _addresses = [];
+    private readonly Dictionary<(UInt128, UInt128), ToolVerdict> _verdicts = [];
 
     public McpThreatDetector(StreamContext context, McpThreatState state)
     {
@@ -59,6 +66,13 @@ public sealed partial class McpThreatDetector : IMcpObserver
             return;
         }
 
+        if (message.Root is { } parsed)
+        {
+            Check(message, parsed);
+            return;
+        }
+
+        // Messages that come without a parsed document (other producers, tests) are parsed here.
         JsonDocument document;
         try
         {
@@ -72,31 +86,35 @@ public sealed partial class McpThreatDetector : IMcpObserver
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return;
-            }
+            Check(message, document.RootElement);
+        }
+    }
 
-            if (message.Kind == "result")
+    private void Check(McpMessage message, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        if (message.Kind == "result")
+        {
+            CheckAuthentication(message);
+            if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
             {
-                CheckAuthentication(message);
-                if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
+                if (message.Method == "tools/list")
                 {
-                    if (message.Method == "tools/list")
-                    {
-                        CheckToolList(message, result);
-                    }
-                    else
-                    {
-                        CheckToolResult(message, result);
-                    }
+                    CheckToolList(message, result);
+                }
+                else
+                {
+                    CheckToolResult(message, result);
                 }
             }
-            else if (message.Method == "tools/call" && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
-            {
-                CheckToolCall(message, parameters);
-            }
+        }
+        else if (message.Method == "tools/call" && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+        {
+            CheckToolCall(message, parameters);
         }
     }
 

@@ -41,6 +41,23 @@ internal static class ToolDefinitionHash
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
+    /// <summary>
+    /// The object's members ordered by name (ordinal), duplicates kept in document order: the order a stable sort
+    /// (LINQ's OrderBy, which this replaced) gives, so the hashes stay what they were.
+    /// </summary>
+    private static ReadOnlySpan<Member> Sorted(JsonElement value, Span<Member> members)
+    {
+        var i = 0;
+        foreach (var property in value.EnumerateObject())
+        {
+            members[i] = new Member(property.Name, property.Value, i);
+            i++;
+        }
+
+        members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order));
+        return members;
+    }
+
     private static void WriteCanonical(Utf8JsonWriter writer, JsonElement value, int depth)
     {
         if (depth >= MaxDepth)
@@ -53,10 +70,20 @@ internal static class ToolDefinitionHash
         {
             case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var property in value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                var count = value.GetPropertyCount();
+                var members = ArrayPool<Member>.Shared.Rent(count);
+                try
                 {
-                    writer.WritePropertyName(property.Name);
-                    WriteCanonical(writer, property.Value, depth + 1);
+                    var sorted = Sorted(value, members.AsSpan(0, count));
+                    foreach (var member in sorted)
+                    {
+                        writer.WritePropertyName(member.Name);
+                        WriteCanonical(writer, member.Value, depth + 1);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<Member>.Shared.Return(members, clearArray: true);
                 }
 
                 writer.WriteEndObject();
@@ -75,4 +102,6 @@ internal static class ToolDefinitionHash
                 break;
         }
     }
+
+    private readonly record struct Member(string Name, JsonElement Value, int Order);
 }

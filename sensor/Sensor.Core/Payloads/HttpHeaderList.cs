@@ -3,6 +3,17 @@ namespace Sensor.Core.Payloads;
 /// <summary>A message's headers in wire order. Small lists: a linear search beats a dictionary here.</summary>
 public sealed class HttpHeaderList : List<HttpHeader>
 {
+    /// <summary>
+    /// Room made up front: AI SDK requests carry 15-20 fields (the x-stainless-* family alone is eight), so a list
+    /// growing from 4 would be copied three times per message.
+    /// </summary>
+    public const int InitialCapacity = 16;
+
+    public HttpHeaderList()
+        : base(InitialCapacity)
+    {
+    }
+
     /// <summary>The first value of <paramref name="name"/> (lower-case), or null.</summary>
     public string? Get(string name)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Sensor.Core.Events;
 using Sensor.Core.Streams;
 
@@ -39,6 +40,12 @@ public sealed class McpMessage
 
     /// <summary>The message's own JSON bytes (one object); valid only during the observer call.</summary>
     public ReadOnlyMemory<byte> Json { get; init; }
+
+    /// <summary>
+    /// <see cref="Json"/> already parsed by the MCP parser (its root element), so observers need not parse it again;
+    /// null when the parser did not parse it (errors) or could not. Valid only during the observer call.
+    /// </summary>
+    public JsonElement? Root { get; init; }
 
     /// <summary>The HTTP exchange that carried it, if any.</summary>
     public HttpExchange? Exchange { get; init; }

@@ -382,8 +382,10 @@ internal sealed class Http1Session : IStreamConsumer
             }
             else if (header.Name == "content-length")
             {
-                foreach (var part in header.Value.Split(',', StringSplitOptions.TrimEntries))
+                // "5, 5" (a list of equal lengths) is one length; walked in place, not split into strings.
+                foreach (var range in header.Value.AsSpan().Split(','))
                 {
+                    var part = header.Value.AsSpan(range).Trim();
                     if (!long.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
                         || (contentLength is { } previous && previous != value))
                     {

@@ -36,7 +36,6 @@ public sealed class HttpExchangeDispatcher
     private readonly bool _decrypted;
     private readonly BodySink _sink;
     private readonly Dictionary<(HttpExchange, Direction), ContentDecoder> _decoders = new(DecoderKeyComparer.Instance);
-    private readonly Dictionary<string, string> _locations = new(StringComparer.Ordinal);
     private byte[] _scratch = new byte[256];
     private int _next;
 
@@ -239,21 +238,9 @@ public sealed class HttpExchangeDispatcher
         Hooks.Inspect(Source(exchange, direction, location, contentType), _scratch.AsSpan(0, length));
     }
 
-    /// <summary>Location names are the same on every exchange: make each once per connection.</summary>
-    private string Location(string header, bool request)
-    {
-        var key = request ? header : "\u0001" + header;
-        if (!_locations.TryGetValue(key, out var location))
-        {
-            location = request ? PayloadLocation.RequestHeader(header) : PayloadLocation.ResponseHeader(header);
-            if (_locations.Count < 256)
-            {
-                _locations[key] = location;
-            }
-        }
-
-        return location;
-    }
+    /// <summary>Location names are the same on every exchange: <see cref="PayloadLocation"/> makes each once.</summary>
+    private static string Location(string header, bool request) =>
+        request ? PayloadLocation.RequestHeader(header) : PayloadLocation.ResponseHeader(header);
 
     /// <summary>Decoded bytes to the body (kept up to the cap) and, for event streams, to the observers as they come.</summary>
     private sealed class BodySink(HttpExchangeDispatcher owner) : IDecodedSink

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Payloads;
@@ -105,7 +106,7 @@ internal sealed class McpHttpObserver : IHttpObserver
         if (state.Dialect is null)
         {
             // A plain POST: MCP only if it calls an MCP method (an intranet JSON-RPC API does not).
-            if (!_messages.Exists(m => McpMethods.IsKnown(JsonRpcText.GetString(body.Span, m.Method))))
+            if (!CallsMcpMethod(body.Span))
             {
                 _open.Remove(exchange);
                 return;
@@ -116,7 +117,9 @@ internal sealed class McpHttpObserver : IHttpObserver
 
         _tracker.AddHost(exchange.Host ?? string.Empty, oauth: false);
         var session = SessionFor(exchange, state);
-        foreach (var message in _messages.ToArray())
+
+        // Nothing Emit calls reads JSON-RPC into _messages again: the list is read in place, not copied.
+        foreach (var message in CollectionsMarshal.AsSpan(_messages))
         {
             Emit(exchange, state, session, Direction.ToServer, body, message, batch);
         }
@@ -187,7 +190,7 @@ internal sealed class McpHttpObserver : IHttpObserver
                     continue;
                 }
 
-                foreach (var message in _messages.ToArray())
+                foreach (var message in CollectionsMarshal.AsSpan(_messages))
                 {
                     Emit(exchange, state, state.Session ?? SessionFor(exchange, state), Direction.ToClient, data, message, batch);
                 }
@@ -233,10 +236,23 @@ internal sealed class McpHttpObserver : IHttpObserver
         }
 
         var session = state.Session ?? SessionFor(exchange, state);
-        foreach (var message in _messages.ToArray())
+        foreach (var message in CollectionsMarshal.AsSpan(_messages))
         {
             Emit(exchange, state, session, Direction.ToClient, body, message, batch);
         }
+    }
+
+    private bool CallsMcpMethod(ReadOnlySpan<byte> body)
+    {
+        foreach (var message in _messages)
+        {
+            if (McpMethods.IsKnown(JsonRpcText.GetString(body, message.Method)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void OnLegacyEndpoint(HttpExchange exchange, ExchangeState state, string endpoint)
@@ -305,7 +321,9 @@ internal sealed class McpHttpObserver : IHttpObserver
             }
         }
 
-        var details = McpMessageDetails.Read(json, kind, method);
+        // Parsed once here for the details and for every MCP observer (the threat detectors read the same document).
+        using var document = kind == JsonRpcKind.Error ? null : McpMessageDetails.TryParse(json);
+        var details = document is null ? McpMessageDetails.Empty : McpMessageDetails.Read(document.RootElement, kind, method);
         var version = details.ProtocolVersion ?? state.HeaderVersion ?? session?.ProtocolVersion;
         if (session is not null)
         {
@@ -376,6 +394,7 @@ internal sealed class McpHttpObserver : IHttpObserver
             ServerHost = exchange.Host,
             Authenticated = state.Authenticated,
             Json = json,
+            Root = document?.RootElement,
             Exchange = exchange,
             TimestampMicros = Now,
         };

@@ -14,6 +14,9 @@ internal sealed class McpMessageDetails
     private const string MetaServerInfo = "io.modelcontextprotocol/serverInfo";
     private const string MetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
 
+    /// <summary>What a message without details (an error, an unreadable document) says: nothing. Never modified.</summary>
+    public static readonly McpMessageDetails Empty = new();
+
     public string? ProtocolVersion { get; private set; }
 
     public (string? Name, string? Version)? Client { get; private set; }
@@ -24,8 +27,37 @@ internal sealed class McpMessageDetails
 
     public List<string>? ArgumentNames { get; private set; }
 
+    /// <summary>Options every MCP message is parsed with (the JSON-RPC reader's depth).</summary>
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = JsonRpcLimits.MaxDepth };
+
     /// <summary>Reads <paramref name="json"/> (one message) knowing its kind and the method it is or answers.</summary>
     public static McpMessageDetails Read(ReadOnlyMemory<byte> json, JsonRpcKind kind, string? method)
+    {
+        if (kind == JsonRpcKind.Error)
+        {
+            return new McpMessageDetails();
+        }
+
+        using var document = TryParse(json);
+        return document is null ? new McpMessageDetails() : Read(document.RootElement, kind, method);
+    }
+
+    /// <summary>The message as a document, or null when it cannot be built (invalid UTF-8 in a name).</summary>
+    public static JsonDocument? TryParse(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            // The JSON-RPC reader accepted it; a document that cannot be built keeps no details.
+            return null;
+        }
+    }
+
+    /// <summary>Reads an already parsed message (<paramref name="root"/>) knowing its kind and the method it is or answers.</summary>
+    public static McpMessageDetails Read(JsonElement root, JsonRpcKind kind, string? method)
     {
         var details = new McpMessageDetails();
         if (kind == JsonRpcKind.Error)
@@ -35,8 +67,6 @@ internal sealed class McpMessageDetails
 
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = JsonRpcLimits.MaxDepth });
-            var root = document.RootElement;
             if (kind is JsonRpcKind.Request or JsonRpcKind.Notification && Object(root, "params") is { } parameters)
             {
                 details.ReadParams(parameters, method);
@@ -46,9 +76,9 @@ internal sealed class McpMessageDetails
                 details.ReadResult(result, method);
             }
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (InvalidOperationException)
         {
-            // The JSON-RPC reader accepted it; a document it cannot build (invalid UTF-8 in a name) keeps no details.
+            // A value the document cannot give back as text (invalid UTF-8 in a name) keeps no details.
         }
 
         return details;

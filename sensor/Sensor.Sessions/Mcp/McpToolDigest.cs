@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -11,15 +14,41 @@ namespace Sensor.Sessions.Mcp;
 /// </summary>
 internal static class McpToolDigest
 {
+    /// <summary>
+    /// Tool definitions whose digest is remembered by their exact bytes: a server answers tools/list with the same
+    /// bytes on every session, so the canonical form is built once per definition. Room for a large deployment's
+    /// servers times their tools; beyond it digests are computed each time (same values, so no anomaly).
+    /// </summary>
+    public const int MaxCachedDefinitions = 16_384;
+
+    private static readonly ConcurrentDictionary<(UInt128, UInt128), string> s_byRawBytes = new();
+
     public static string Sha256Hex(JsonElement tool)
     {
-        using var buffer = new MemoryStream();
+        // The key is the SHA-256 of the raw text: equal bytes are the same definition, whatever the canonical form says.
+        var raw = JsonMarshal.GetRawUtf8Value(tool);
+        Span<byte> rawHash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(raw, rawHash);
+        var key = (MemoryMarshal.Read<UInt128>(rawHash), MemoryMarshal.Read<UInt128>(rawHash[16..]));
+        if (s_byRawBytes.TryGetValue(key, out var digest))
+        {
+            return digest;
+        }
+
+        digest = Compute(tool);
+        return s_byRawBytes.Count < MaxCachedDefinitions ? s_byRawBytes.GetOrAdd(key, digest) : digest;
+    }
+
+    /// <summary>The digest built from the canonical form, without the cache.</summary>
+    internal static string Compute(JsonElement tool)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             WriteCanonical(writer, tool);
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
     private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
@@ -28,10 +57,19 @@ internal static class McpToolDigest
         {
             case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                var count = element.GetPropertyCount();
+                var members = ArrayPool<Member>.Shared.Rent(count);
+                try
                 {
-                    writer.WritePropertyName(property.Name);
-                    WriteCanonical(writer, property.Value);
+                    foreach (var member in Sorted(element, members.AsSpan(0, count)))
+                    {
+                        writer.WritePropertyName(member.Name);
+                        WriteCanonical(writer, member.Value);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<Member>.Shared.Return(members, clearArray: true);
                 }
 
                 writer.WriteEndObject();
@@ -50,4 +88,20 @@ internal static class McpToolDigest
                 break;
         }
     }
+
+    /// <summary>Members by name (ordinal), duplicates in document order: what the stable LINQ OrderBy this replaced gave.</summary>
+    private static ReadOnlySpan<Member> Sorted(JsonElement element, Span<Member> members)
+    {
+        var i = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            members[i] = new Member(property.Name, property.Value, i);
+            i++;
+        }
+
+        members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order));
+        return members;
+    }
+
+    private readonly record struct Member(string Name, JsonElement Value, int Order);
 }

@@ -47,8 +47,11 @@ internal sealed class McpFixture
         };
     }
 
-    /// <summary>Feeds every row to the detector (MCP rows) and the mail API observer (plain HTTP rows).</summary>
-    public void Replay(McpThreatDetector detector, MailApiObserver mailApi)
+    /// <summary>
+    /// Feeds every row to the detector (MCP rows) and the mail API observer (plain HTTP rows); with
+    /// <paramref name="parsed"/> each message comes with its parsed <see cref="McpMessage.Root"/>, as the MCP parser hands it over.
+    /// </summary>
+    public void Replay(McpThreatDetector detector, MailApiObserver mailApi, bool parsed = false)
     {
         var requests = new Dictionary<string, (string Method, string? Tool)>(StringComparer.Ordinal);
         foreach (var row in Rows)
@@ -106,6 +109,7 @@ internal sealed class McpFixture
                 ServerHost = row.Host,
                 Authenticated = row.Authenticated,
                 Json = Encoding.UTF8.GetBytes(row.Json),
+                Root = parsed ? root : null,
                 Exchange = exchange,
                 TimestampMicros = micros,
             });
