@@ -29,10 +29,14 @@ public sealed class DetectorEngine
 
     private const int MaxCardGroups = 5;
 
-    /// <summary>Bytes whose masks the trigger pass takes at once (4 x 128-bit), and how far it steps: the 16 bytes of overlap let a 9-digit run (with separators, at most 17 bytes... checked from its first digit, 9 positions) be seen whole.</summary>
+    /// <summary>Bytes whose masks the trigger pass takes at once (2 x 256-bit or 4 x 128-bit).</summary>
     private const int ChunkBytes = 64;
 
-    private const int ChunkStride = 48;
+    /// <summary>
+    /// How far the trigger pass steps: a run of 11 joined characters starting at bit 52 ends at bit 62, whose separator
+    /// test reads bit 63, so every run starting in the first 53 positions is seen whole within the chunk.
+    /// </summary>
+    private const int ChunkStride = 53;
 
     /// <summary>A prefilter hit packs (group, start, keyword id) into a long so one sort gives the per-group order.</summary>
     private const int HitIdBits = 20;
@@ -176,9 +180,10 @@ public sealed class DetectorEngine
     }
 
     /// <summary>
-    /// Digits and one-character anchors, 48 positions per step: vector masks find the anchors ('@') and the only digits
-    /// that can start a finding, those in a run of at least 9 digits joined by single spaces or dashes (an SSN has 9, a
-    /// card 12 or more) or right after two capitals (an IBAN's country code). The old sequential scan is replayed only
+    /// Digits and one-character anchors, 53 positions per step: vector masks find the anchors ('@') and the only digits
+    /// that can start a finding, those in a run of at least 11 digits or single spaces or dashes between digits (an SSN
+    /// is 3-2-4 with two separators, a card 12 digits or more; a date such as 2026-03-31 is 10) or right after two
+    /// capitals (an IBAN's country code). The old sequential scan is replayed only
     /// there, from the last character none of its steps can jump over (<see cref="IsResumePoint"/>), so it reports
     /// exactly what it reported when it looked at every digit of the body (JSON numbers, dates, versions).
     /// </summary>
@@ -209,7 +214,7 @@ public sealed class DetectorEngine
             var run = joined & (joined >> 1);
             run &= run >> 2;
             run &= run >> 4;
-            run &= joined >> 8;
+            run &= run >> 3;
             var iban = digits & ((upper << 1) | prevUpper) & ((upper << 2) | (prevUpper << 1) | prevUpper2);
             var valid = (1UL << Math.Min(ChunkStride, text.Length - c)) - 1;
             var events = ((run & digits) | iban | anchors) & valid;
@@ -274,6 +279,17 @@ public sealed class DetectorEngine
     private static (ulong Digits, ulong Separators, ulong Upper, ulong Anchors) Masks(ReadOnlySpan<byte> chunk, byte[] triggers)
     {
         ref var start = ref MemoryMarshal.GetReference(chunk);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.LoadUnsafe(ref start);
+            var high = Vector256.LoadUnsafe(ref start, 32);
+            return (
+                Join(Digits(low), Digits(high)),
+                Join(Separators(low), Separators(high)),
+                Join(Upper(low), Upper(high)),
+                triggers.Length == 0 ? 0 : Join(Anchors(low, triggers), Anchors(high, triggers)));
+        }
+
         ulong digits = 0, separators = 0, upper = 0, anchors = 0;
         for (var part = 0; part < ChunkBytes; part += 16)
         {
@@ -291,6 +307,25 @@ public sealed class DetectorEngine
         }
 
         return (digits, separators, upper, anchors);
+    }
+
+    private static ulong Join(uint low, uint high) => low | ((ulong)high << 32);
+
+    private static uint Digits(Vector256<byte> v) => Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10)).ExtractMostSignificantBits();
+
+    private static uint Separators(Vector256<byte> v) => (Vector256.Equals(v, Vector256.Create((byte)' ')) | Vector256.Equals(v, Vector256.Create((byte)'-'))).ExtractMostSignificantBits();
+
+    private static uint Upper(Vector256<byte> v) => Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits();
+
+    private static uint Anchors(Vector256<byte> v, byte[] triggers)
+    {
+        var t = Vector256.Equals(v, Vector256.Create(triggers[0]));
+        for (var i = 1; i < triggers.Length; i++)
+        {
+            t |= Vector256.Equals(v, Vector256.Create(triggers[i]));
+        }
+
+        return t.ExtractMostSignificantBits();
     }
 
     /// <summary>The original pass, every digit and one-character anchor in order: kept for packs whose one-character anchor is a letter, digit or separator.</summary>
