@@ -16,6 +16,10 @@ namespace Sensor.Benchmarks.Detectors;
 /// group (the old prefilter alone); <c>RawByteScan</c> = one <c>IndexOfAny(SearchValues&lt;byte&gt;)</c> pass that finds
 /// nothing (reading the bytes once); <c>KeywordFilterOnly</c> = the engine's keyword pass alone. <c>Legacy*</c> run the
 /// engine as it was before the byte-level prefilter (tests/Sensor.Tests/Detectors/LegacyDetectorEngine.cs) in the same run.
+/// Measured 2026-11-24 on the shared 2-core box, pinned (<c>taskset -c 1</c>, <c>--job short --inProcess</c>, load ~5):
+/// Clean 1.79 ms (0.71 GB/s, 0 B) vs LegacyClean 7.26 ms (0.18 GB/s); KeywordFilterOnly 0.69 ms; RawAnchorScan 3.23 ms;
+/// RawByteScan 0.04 ms. Best of 60 rounds in one process (Stopwatch; less exposed to the other jobs): Clean 1.07 ms
+/// (1.19 GB/s) vs LegacyClean 4.17 ms (0.31 GB/s); of Clean, the JSON unescape of every item is 0.31 ms, the keyword pass 0.51 ms.
 /// </summary>
 public class DetectorThroughputBenchmarks
 {
