@@ -9,6 +9,7 @@ namespace Sensor.Benchmarks.Detectors;
 /// keyword filter built; regexes are built on a rule's first window), <c>LoadAndBuildEveryRegex</c> adds every rule's
 /// NonBacktracking Regex, which is what loading cost when they were all built eagerly.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "BenchmarkDotNet runs instance methods")]
 public class DetectorStartupBenchmarks
 {
     [Benchmark(Baseline = true)]
