@@ -11,13 +11,22 @@ namespace Sensor.Benchmarks.Detectors;
 /// <summary>
 /// The whole shipped rule pack over realistic decoded payloads: AI prompts and completions (JSON, with \n escapes,
 /// code, numbers and URLs), one operation = the whole corpus (~1 MiB, printed at setup). GB/s = corpus bytes / mean.
-/// <c>Clean</c> has no secret (budget 0 B); <c>Mixed</c> has a few (1 item in 16 carries one); <c>RawAnchorScan</c> is the
-/// prefilter's own floor: Latin-1 widening plus one <c>IndexOfAny(SearchValues&lt;string&gt;)</c> pass over the same bytes.
+/// <c>Clean</c> has no secret (budget 0 B); <c>Mixed</c> has a few (1 item in 16 carries one). Floors over the same
+/// bytes: <c>RawAnchorScan</c> = Latin-1 widening plus one <c>IndexOfAny(SearchValues&lt;string&gt;)</c> pass per anchor
+/// group (the old prefilter alone); <c>RawByteScan</c> = one <c>IndexOfAny(SearchValues&lt;byte&gt;)</c> pass that finds
+/// nothing (reading the bytes once); <c>KeywordFilterOnly</c> = the engine's keyword pass alone. <c>Legacy*</c> run the
+/// engine as it was before the byte-level prefilter (tests/Sensor.Tests/Detectors/LegacyDetectorEngine.cs) in the same run.
+/// Measured 2026-11-24 on the shared 2-core box, pinned (<c>taskset -c 1</c>, <c>--job short --inProcess</c>, load ~5):
+/// Clean 1.79 ms (0.71 GB/s, 0 B) vs LegacyClean 7.26 ms (0.18 GB/s); KeywordFilterOnly 0.69 ms; RawAnchorScan 3.23 ms;
+/// RawByteScan 0.04 ms. Best of 60 rounds in one process (Stopwatch; less exposed to the other jobs): Clean 1.07 ms
+/// (1.19 GB/s) vs LegacyClean 4.17 ms (0.31 GB/s); of Clean, the JSON unescape of every item is 0.31 ms, the keyword pass 0.51 ms.
 /// </summary>
 public class DetectorThroughputBenchmarks
 {
+    private static readonly SearchValues<byte> s_absent = SearchValues.Create([0x00, 0x01, 0x02]);
     private RulePack _pack = null!;
     private DetectorEngine _engine = null!;
+    private Sensor.Detectors.Legacy.LegacyDetectorEngine _legacy = null!;
     private readonly Discard _discard = new();
     private byte[][] _clean = [];
     private byte[][] _mixed = [];
@@ -30,6 +39,7 @@ public class DetectorThroughputBenchmarks
         var errors = new List<string>();
         _pack = RulePack.Load([FindRules()], new DetectorOptions(), errors) ?? throw new InvalidOperationException(string.Join("\n", errors));
         _engine = new DetectorEngine(_pack);
+        _legacy = new Sensor.Detectors.Legacy.LegacyDetectorEngine(_pack);
         _clean = Corpus(withSecrets: false);
         _mixed = Corpus(withSecrets: true);
         CleanBytes = _clean.Sum(b => (long)b.Length);
@@ -60,6 +70,54 @@ public class DetectorThroughputBenchmarks
         }
 
         return hits;
+    }
+
+    [Benchmark]
+    public int RawByteScan()
+    {
+        var hits = 0;
+        foreach (var item in _clean)
+        {
+            hits += item.AsSpan().IndexOfAny(s_absent) >= 0 ? 1 : 0;
+        }
+
+        return hits;
+    }
+
+    [Benchmark]
+    public int KeywordFilterOnly()
+    {
+        var sink = new CountingSink();
+        foreach (var item in _clean)
+        {
+            _pack.Filter.FindAll(item, ref sink);
+        }
+
+        return sink.Count;
+    }
+
+    [Benchmark]
+    public int LegacyClean()
+    {
+        var total = 0;
+        foreach (var item in _clean)
+        {
+            total += _legacy.Scan(item, json: true, _discard);
+        }
+
+        return total;
+    }
+
+    [Benchmark]
+    public int LegacyMixed()
+    {
+        var total = 0;
+        foreach (var item in _mixed)
+        {
+            total += _legacy.Scan(item, json: true, _discard);
+        }
+
+        return total;
     }
 
     [Benchmark]
@@ -145,7 +203,7 @@ public class DetectorThroughputBenchmarks
         return randomPart + new string(checksum);
     }
 
-    private static string FindRules()
+    internal static string FindRules()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -157,6 +215,13 @@ public class DetectorThroughputBenchmarks
         }
 
         throw new FileNotFoundException("classifiers/rules/secrets.json not found above " + AppContext.BaseDirectory);
+    }
+
+    private struct CountingSink : IHitSink
+    {
+        public int Count;
+
+        public void Hit(int start, int id) => Count++;
     }
 
     private sealed class Discard : IMatchReceiver

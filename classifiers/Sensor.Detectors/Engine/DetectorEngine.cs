@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using Sensor.Detectors.Rules;
 using Sensor.Detectors.Validators;
@@ -7,11 +10,11 @@ namespace Sensor.Detectors.Engine;
 
 /// <summary>
 /// Runs a <see cref="RulePack"/> over one decoded item. Pipeline: JSON unescape (when the item is JSON and holds a
-/// backslash) -> Latin-1 widening (byte offsets = char offsets) -> prefilter (<see cref="RulePack.AnchorGroups"/>, one
-/// vectorised multi-string search) -> per rule, merged windows around the anchors -> the rule's NonBacktracking regex
-/// over each window -> checks -> a second vectorised pass for digits and '@' (cards, SSNs, IBANs, emails) -> the AWS
-/// key-pair scan -> overlap resolution -> distinct values with counts. Scratch buffers are pooled: nothing is
-/// allocated when nothing matches. One instance per worker (not thread-safe); the pack is shared.
+/// backslash) -> one byte-level pass for every keyword (<see cref="AnchorFilter"/>) -> per rule, merged windows around
+/// the anchors -> the rule's NonBacktracking regex over each window, widened to chars (Latin-1: byte offsets = char
+/// offsets) only there -> checks -> a vector pass for one-character anchors ('@') and the digit runs that can hold a
+/// card, SSN or IBAN -> the AWS key-pair scan -> overlap resolution -> distinct values with counts. Scratch buffers are
+/// pooled: nothing is allocated when nothing matches. One instance per worker (not thread-safe); the pack is shared.
 /// </summary>
 public sealed class DetectorEngine
 {
@@ -26,6 +29,22 @@ public sealed class DetectorEngine
 
     private const int MaxCardGroups = 5;
 
+    /// <summary>Bytes whose masks the trigger pass takes at once (2 x 256-bit or 4 x 128-bit).</summary>
+    private const int ChunkBytes = 64;
+
+    /// <summary>
+    /// How far the trigger pass steps: a run of 11 joined characters starting at bit 52 ends at bit 62, whose separator
+    /// test reads bit 63, so every run starting in the first 53 positions is seen whole within the chunk.
+    /// </summary>
+    private const int ChunkStride = 53;
+
+    /// <summary>A prefilter hit packs (group, start, keyword id) into a long so one sort gives the per-group order.</summary>
+    private const int HitIdBits = 20;
+
+    private const int HitGroupShift = 56;
+
+    private const long HitStartMask = (1L << (HitGroupShift - HitIdBits)) - 1;
+
     private static readonly SearchValues<char> s_awsSecretChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+");
 
     private readonly RulePack _pack;
@@ -35,6 +54,9 @@ public sealed class DetectorEngine
     private readonly Candidate[] _candidates = new Candidate[MaxCandidatesPerItem];
     private int _activeCount;
     private int _candidateCount;
+    private char[] _chars = [];
+    private long[] _hits = [];
+    private int _hitCount;
 
     public DetectorEngine(RulePack pack)
     {
@@ -72,15 +94,16 @@ public sealed class DetectorEngine
             text = unescaped.AsSpan(0, JsonUnescaper.Unescape(data, unescaped));
         }
 
-        var chars = ArrayPool<char>.Shared.Rent(text.Length);
+        // Characters only where a regex, a check or a report reads them (windows, candidates): see Widen.
+        _chars = ArrayPool<char>.Shared.Rent(text.Length);
         try
         {
-            var length = Encoding.Latin1.GetChars(text, chars);
-            return ScanChars(chars.AsSpan(0, length), receiver);
+            return ScanBytes(text, receiver);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = [];
             if (unescaped is not null)
             {
                 ArrayPool<byte>.Shared.Return(unescaped);
@@ -88,13 +111,20 @@ public sealed class DetectorEngine
         }
     }
 
-    /// <summary>Scans text already in characters (one char per byte).</summary>
-    public int ScanChars(ReadOnlySpan<char> text, IMatchReceiver receiver)
+    private int ScanBytes(ReadOnlySpan<byte> text, IMatchReceiver receiver)
     {
         _candidateCount = 0;
         LastScanCapped = false;
         Prefilter(text);
-        TriggerPass(text);
+        if (_pack.TriggersAreSeparators)
+        {
+            SequentialTriggerPass(text);
+        }
+        else
+        {
+            TriggerPass(text);
+        }
+
         for (var i = 0; i < _activeCount; i++)
         {
             Flush(text, _active[i]);
@@ -102,46 +132,206 @@ public sealed class DetectorEngine
 
         _activeCount = 0;
         PairAwsSecrets(text);
-        return Report(text, receiver);
+        return Report(_chars.AsSpan(0, text.Length), receiver);
     }
 
-    private void Prefilter(ReadOnlySpan<char> text)
+    /// <summary>
+    /// All keywords in one pass (<see cref="AnchorFilter"/>), then windows opened in the order the per-group searches
+    /// opened them (group, then position, then keyword order): window merging and candidate order depend on it.
+    /// </summary>
+    private void Prefilter(ReadOnlySpan<byte> text)
     {
-        foreach (var group in _pack.AnchorGroups)
+        _hitCount = 0;
+        var sink = new HitSink(this);
+        _pack.Filter.FindAll(text, ref sink);
+        if (_hitCount == 0)
         {
-            var position = 0;
-            while (position < text.Length)
+            return;
+        }
+
+        var hits = _hits.AsSpan(0, _hitCount);
+        hits.Sort();
+        var anchors = _pack.Anchors;
+        foreach (var hit in hits)
+        {
+            var at = (int)((hit >> HitIdBits) & HitStartMask);
+            foreach (var rule in anchors[(int)(hit & ((1L << HitIdBits) - 1))].Anchor.Rules)
             {
-                var found = text[position..].IndexOfAny(group.Search);
-                if (found < 0)
-                {
-                    break;
-                }
-
-                var at = position + found;
-                if (group.StartingWith(text[at]) is { } candidates)
-                {
-                    var rest = text[at..];
-                    foreach (var anchor in candidates)
-                    {
-                        if (rest.StartsWith(anchor.Text, group.Comparison))
-                        {
-                            foreach (var rule in anchor.Rules)
-                            {
-                                AddWindow(text, rule, at);
-                            }
-                        }
-                    }
-                }
-
-                position = at + 1;
+                AddWindow(text, rule, at);
             }
         }
     }
 
-    private void TriggerPass(ReadOnlySpan<char> text)
+    private void AddHit(int start, int id)
     {
-        var triggers = _pack.Triggers;
+        if (_hitCount == _hits.Length)
+        {
+            var larger = ArrayPool<long>.Shared.Rent(Math.Max(64, _hits.Length * 2));
+            _hits.AsSpan().CopyTo(larger);
+            if (_hits.Length > 0)
+            {
+                ArrayPool<long>.Shared.Return(_hits);
+            }
+
+            _hits = larger;
+        }
+
+        _hits[_hitCount++] = ((long)_pack.Anchors[id].Group << HitGroupShift) | ((long)start << HitIdBits) | (long)id;
+    }
+
+    /// <summary>
+    /// Digits and one-character anchors, 53 positions per step: vector masks find the anchors ('@') and the only digits
+    /// that can start a finding, those in a run of at least 11 digits or single spaces or dashes between digits (an SSN
+    /// is 3-2-4 with two separators, a card 12 digits or more; a date such as 2026-03-31 is 10) or right after two
+    /// capitals (an IBAN's country code). The old sequential scan is replayed only
+    /// there, from the last character none of its steps can jump over (<see cref="IsResumePoint"/>), so it reports
+    /// exactly what it reported when it looked at every digit of the body (JSON numbers, dates, versions).
+    /// </summary>
+    private void TriggerPass(ReadOnlySpan<byte> text)
+    {
+        var triggers = _pack.TriggerBytes;
+        var exact = 0;
+        Span<byte> tail = stackalloc byte[ChunkBytes];
+        for (var c = 0; c < text.Length; c += ChunkStride)
+        {
+            scoped ReadOnlySpan<byte> chunk;
+            if (c + ChunkBytes <= text.Length)
+            {
+                chunk = text.Slice(c, ChunkBytes);
+            }
+            else
+            {
+                tail.Clear();
+                text[c..].CopyTo(tail);
+                chunk = tail;
+            }
+
+            var (digits, separators, upper, anchors) = Masks(chunk, triggers);
+            var prevDigit = c > 0 && IsDigit(text[c - 1]) ? 1UL : 0;
+            var prevUpper = c > 0 && IsUpper(text[c - 1]) ? 1UL : 0;
+            var prevUpper2 = c > 1 && IsUpper(text[c - 2]) ? 1UL : 0;
+            var joined = digits | (separators & ((digits << 1) | prevDigit) & (digits >> 1));
+            var run = joined & (joined >> 1);
+            run &= run >> 2;
+            run &= run >> 4;
+            run &= run >> 3;
+            var iban = digits & ((upper << 1) | prevUpper) & ((upper << 2) | (prevUpper << 1) | prevUpper2);
+            var valid = (1UL << Math.Min(ChunkStride, text.Length - c)) - 1;
+            var events = ((run & digits) | iban | anchors) & valid;
+            while (events != 0)
+            {
+                var k = BitOperations.TrailingZeroCount(events);
+                events &= events - 1;
+                var at = c + k;
+                if (((anchors >> k) & 1) != 0)
+                {
+                    foreach (var rule in _pack.RulesForTrigger((char)text[at])!)
+                    {
+                        AddWindow(text, rule, at);
+                    }
+                }
+                else if (at >= exact)
+                {
+                    var from = at - 1;
+                    while (from >= exact && !IsResumePoint(text[from]))
+                    {
+                        from--;
+                    }
+
+                    exact = ReplayDigits(text, Math.Max(exact, from + 1), at);
+                }
+            }
+        }
+    }
+
+    /// <summary>The old sequential digit scan from <paramref name="position"/> (a point it resumed at) until it has passed <paramref name="through"/>; returns where it resumes.</summary>
+    private int ReplayDigits(ReadOnlySpan<byte> text, int position, int through)
+    {
+        while (true)
+        {
+            var found = text[position..].IndexOfAnyInRange((byte)'0', (byte)'9');
+            if (found < 0)
+            {
+                return text.Length;
+            }
+
+            var at = position + found;
+            if (at > through)
+            {
+                return at;
+            }
+
+            position = ScanDigits(text, at);
+            if (position > through)
+            {
+                return position;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A character that neither a digit run, an IBAN nor the skip over a glued number consumes: the sequential scan
+    /// always stops at or before it, so it can be restarted just after it.
+    /// </summary>
+    private static bool IsResumePoint(byte b) => !(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'_' or (byte)'.' or (byte)'-' or (byte)' ');
+
+    /// <summary>Digit, separator (space, dash), capital-letter and one-character-anchor masks of 64 bytes, bit i = byte i.</summary>
+    private static (ulong Digits, ulong Separators, ulong Upper, ulong Anchors) Masks(ReadOnlySpan<byte> chunk, byte[] triggers)
+    {
+        ref var start = ref MemoryMarshal.GetReference(chunk);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.LoadUnsafe(ref start);
+            var high = Vector256.LoadUnsafe(ref start, 32);
+            return (
+                Join(Digits(low), Digits(high)),
+                Join(Separators(low), Separators(high)),
+                Join(Upper(low), Upper(high)),
+                triggers.Length == 0 ? 0 : Join(Anchors(low, triggers), Anchors(high, triggers)));
+        }
+
+        ulong digits = 0, separators = 0, upper = 0, anchors = 0;
+        for (var part = 0; part < ChunkBytes; part += 16)
+        {
+            var v = Vector128.LoadUnsafe(ref start, (nuint)part);
+            digits |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10)).ExtractMostSignificantBits() << part;
+            separators |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)' ')) | Vector128.Equals(v, Vector128.Create((byte)'-'))).ExtractMostSignificantBits() << part;
+            upper |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << part;
+            var t = Vector128<byte>.Zero;
+            foreach (var trigger in triggers)
+            {
+                t |= Vector128.Equals(v, Vector128.Create(trigger));
+            }
+
+            anchors |= (ulong)t.ExtractMostSignificantBits() << part;
+        }
+
+        return (digits, separators, upper, anchors);
+    }
+
+    private static ulong Join(uint low, uint high) => low | ((ulong)high << 32);
+
+    private static uint Digits(Vector256<byte> v) => Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10)).ExtractMostSignificantBits();
+
+    private static uint Separators(Vector256<byte> v) => (Vector256.Equals(v, Vector256.Create((byte)' ')) | Vector256.Equals(v, Vector256.Create((byte)'-'))).ExtractMostSignificantBits();
+
+    private static uint Upper(Vector256<byte> v) => Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits();
+
+    private static uint Anchors(Vector256<byte> v, byte[] triggers)
+    {
+        var t = Vector256.Equals(v, Vector256.Create(triggers[0]));
+        for (var i = 1; i < triggers.Length; i++)
+        {
+            t |= Vector256.Equals(v, Vector256.Create(triggers[i]));
+        }
+
+        return t.ExtractMostSignificantBits();
+    }
+
+    /// <summary>The original pass, every digit and one-character anchor in order: kept for packs whose one-character anchor is a letter, digit or separator.</summary>
+    private void SequentialTriggerPass(ReadOnlySpan<byte> text)
+    {
+        var triggers = _pack.TriggerBytesSearch;
         var position = 0;
         while (position < text.Length)
         {
@@ -153,13 +343,13 @@ public sealed class DetectorEngine
 
             var at = position + found;
             var c = text[at];
-            if (char.IsAsciiDigit(c))
+            if (IsDigit(c))
             {
                 position = ScanDigits(text, at);
                 continue;
             }
 
-            if (_pack.RulesForTrigger(c) is { } rules)
+            if (_pack.RulesForTrigger((char)c) is { } rules)
             {
                 foreach (var rule in rules)
                 {
@@ -172,7 +362,7 @@ public sealed class DetectorEngine
     }
 
     /// <summary>Opens a window for <paramref name="ruleIndex"/> around an anchor at <paramref name="at"/>, or extends the rule's open window when they touch.</summary>
-    private void AddWindow(ReadOnlySpan<char> text, int ruleIndex, int at)
+    private void AddWindow(ReadOnlySpan<byte> text, int ruleIndex, int at)
     {
         var rule = _pack.Rules[ruleIndex];
         var start = Math.Max(0, at - rule.Lookbehind);
@@ -197,7 +387,7 @@ public sealed class DetectorEngine
     }
 
     /// <summary>Runs the rule's regex over its open window (windows of one rule never overlap, so each char is examined once per rule).</summary>
-    private void Flush(ReadOnlySpan<char> text, int ruleIndex)
+    private void Flush(ReadOnlySpan<byte> bytes, int ruleIndex)
     {
         var start = _windowStart[ruleIndex];
         var end = _windowEnd[ruleIndex];
@@ -208,6 +398,9 @@ public sealed class DetectorEngine
 
         _windowEnd[ruleIndex] = -1;
         var rule = _pack.Rules[ruleIndex];
+
+        // The boundary check reads one character either side of a match.
+        var text = Widen(bytes, Math.Max(0, start - 1), Math.Min(bytes.Length, end + 1));
         var window = text[start..end];
         CharactersExamined += window.Length;
         WindowsRun++;
@@ -242,32 +435,32 @@ public sealed class DetectorEngine
     /// At the first digit of a run: an IBAN whose country code precedes it, else digit groups joined by one kind of
     /// separator (space or dash): payment cards (13-19 digits, Luhn, brand range) and US SSNs (3-2-4). Returns where to resume.
     /// </summary>
-    private int ScanDigits(ReadOnlySpan<char> text, int at)
+    private int ScanDigits(ReadOnlySpan<byte> text, int at)
     {
-        if (_pack.Iban is not null && at >= 2 && char.IsAsciiLetterUpper(text[at - 1]) && char.IsAsciiLetterUpper(text[at - 2])
-            && (at == 2 || !char.IsAsciiLetterOrDigit(text[at - 3])) && TryIban(text, at - 2, out var ibanEnd))
+        if (_pack.Iban is not null && at >= 2 && IsUpper(text[at - 1]) && IsUpper(text[at - 2])
+            && (at == 2 || !IsLetterOrDigit(text[at - 3])) && TryIban(text, at - 2, out var ibanEnd))
         {
             return ibanEnd;
         }
 
         Span<int> groupStart = stackalloc int[MaxDigitGroups];
         Span<int> groupLength = stackalloc int[MaxDigitGroups];
-        Span<char> separator = stackalloc char[MaxDigitGroups];
+        Span<byte> separator = stackalloc byte[MaxDigitGroups];
         var groups = 0;
         var p = at;
         while (groups < MaxDigitGroups)
         {
             var s = p;
-            while (p < text.Length && char.IsAsciiDigit(text[p]))
+            while (p < text.Length && IsDigit(text[p]))
             {
                 p++;
             }
 
             groupStart[groups] = s;
             groupLength[groups] = p - s;
-            separator[groups] = '\0';
+            separator[groups] = 0;
             groups++;
-            if (p + 1 < text.Length && text[p] is ' ' or '-' && char.IsAsciiDigit(text[p + 1]))
+            if (p + 1 < text.Length && text[p] is (byte)' ' or (byte)'-' && IsDigit(text[p + 1]))
             {
                 separator[groups - 1] = text[p];
                 p++;
@@ -280,9 +473,9 @@ public sealed class DetectorEngine
         CharactersExamined += p - at;
 
         // A number glued to letters, or a decimal fraction (JSON floats such as logprobs), is not a card or an SSN.
-        var before = at > 0 ? text[at - 1] : ' ';
-        var beforeGlued = char.IsAsciiLetterOrDigit(before) || before is '_' or '.';
-        if (separator[groups - 1] != '\0')
+        var before = at > 0 ? text[at - 1] : (byte)' ';
+        var beforeGlued = IsLetterOrDigit(before) || before is (byte)'_' or (byte)'.';
+        if (separator[groups - 1] != 0)
         {
             // The run goes on past the groups examined: cards starting early enough to be complete here, then resume.
             var next = groups - MaxCardGroups;
@@ -294,8 +487,8 @@ public sealed class DetectorEngine
             return next < groups ? groupStart[next] : p;
         }
 
-        var after = p < text.Length ? text[p] : ' ';
-        if (beforeGlued || char.IsAsciiLetter(after) || after == '_' || (after == '.' && p + 1 < text.Length && char.IsAsciiDigit(text[p + 1])))
+        var after = p < text.Length ? text[p] : (byte)' ';
+        if (beforeGlued || char.IsAsciiLetter((char)after) || after == '_' || (after == '.' && p + 1 < text.Length && IsDigit(text[p + 1])))
         {
             return SkipRun(text, p);
         }
@@ -307,7 +500,7 @@ public sealed class DetectorEngine
             var serial = Number(text, groupStart[2], 4);
             if (UsSsn.IsValid(area, group, serial))
             {
-                AddCandidate(_pack.UsSsn.Index, groupStart[0], p - groupStart[0]);
+                AddScannerCandidate(text, _pack.UsSsn.Index, groupStart[0], p - groupStart[0]);
             }
 
             return p;
@@ -322,7 +515,7 @@ public sealed class DetectorEngine
     }
 
     /// <summary>Cards starting at groups before <paramref name="firstLimit"/>; returns the first group not consumed.</summary>
-    private int FindCards(ReadOnlySpan<char> text, ReadOnlySpan<int> groupStart, ReadOnlySpan<int> groupLength, ReadOnlySpan<char> separator, int firstLimit)
+    private int FindCards(ReadOnlySpan<byte> text, ReadOnlySpan<int> groupStart, ReadOnlySpan<int> groupLength, ReadOnlySpan<byte> separator, int firstLimit)
     {
         Span<char> digits = stackalloc char[19];
         var first = 0;
@@ -348,8 +541,10 @@ public sealed class DetectorEngine
                     var n = 0;
                     for (var g = first; g <= last; g++)
                     {
-                        text.Slice(groupStart[g], groupLength[g]).CopyTo(digits[n..]);
-                        n += groupLength[g];
+                        for (var d = 0; d < groupLength[g]; d++)
+                        {
+                            digits[n++] = (char)text[groupStart[g] + d];
+                        }
                     }
 
                     if (Luhn.IsValid(digits[..n]) && PaymentCardBrand.Of(digits[..n]) is not null)
@@ -362,7 +557,7 @@ public sealed class DetectorEngine
             if (bestLast >= 0)
             {
                 var start = groupStart[first];
-                AddCandidate(_pack.PaymentCard!.Index, start, groupStart[bestLast] + groupLength[bestLast] - start);
+                AddScannerCandidate(text, _pack.PaymentCard!.Index, start, groupStart[bestLast] + groupLength[bestLast] - start);
                 first = bestLast + 1;
             }
             else
@@ -374,10 +569,10 @@ public sealed class DetectorEngine
         return first;
     }
 
-    private bool TryIban(ReadOnlySpan<char> text, int start, out int end)
+    private bool TryIban(ReadOnlySpan<byte> text, int start, out int end)
     {
         end = start;
-        var expected = Iban.LengthFor(text[start], text[start + 1]);
+        var expected = Iban.LengthFor((char)text[start], (char)text[start + 1]);
         if (expected == 0)
         {
             return false;
@@ -389,12 +584,12 @@ public sealed class DetectorEngine
         while (p < text.Length && n < expected)
         {
             var c = text[p];
-            if (char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c))
+            if (IsDigit(c) || IsUpper(c))
             {
-                compact[n++] = c;
+                compact[n++] = (char)c;
                 p++;
             }
-            else if (c == ' ' && n % 4 == 0 && n > 0 && p + 1 < text.Length && char.IsAsciiLetterOrDigit(text[p + 1]))
+            else if (c == ' ' && n % 4 == 0 && n > 0 && p + 1 < text.Length && IsLetterOrDigit(text[p + 1]))
             {
                 p++;
             }
@@ -405,18 +600,18 @@ public sealed class DetectorEngine
         }
 
         CharactersExamined += p - start;
-        if (n != expected || (p < text.Length && char.IsAsciiLetterOrDigit(text[p])) || !Iban.IsValid(compact[..n]))
+        if (n != expected || (p < text.Length && IsLetterOrDigit(text[p])) || !Iban.IsValid(compact[..n]))
         {
             return false;
         }
 
-        AddCandidate(_pack.Iban!.Index, start, p - start);
+        AddScannerCandidate(text, _pack.Iban!.Index, start, p - start);
         end = p;
         return true;
     }
 
     /// <summary>A bare 40-character secret near an AWS access key id is its secret access key (the pair is the credential).</summary>
-    private void PairAwsSecrets(ReadOnlySpan<char> text)
+    private void PairAwsSecrets(ReadOnlySpan<byte> bytes)
     {
         if (_pack.AwsPair is not { } pairRule || _pack.AwsAccessKeyId is not { } keyRule)
         {
@@ -432,7 +627,8 @@ public sealed class DetectorEngine
             }
 
             var from = Math.Max(0, _candidates[i].Start - AwsPairDistance);
-            var to = Math.Min(text.Length, _candidates[i].Start + _candidates[i].Length + AwsPairDistance);
+            var to = Math.Min(bytes.Length, _candidates[i].Start + _candidates[i].Length + AwsPairDistance);
+            var text = Widen(bytes, Math.Max(0, from - 1), Math.Min(bytes.Length, to + 1));
             var p = from;
             while (p < to)
             {
@@ -457,6 +653,26 @@ public sealed class DetectorEngine
             }
         }
     }
+
+    /// <summary>A candidate found on bytes: its characters are written for the report.</summary>
+    private void AddScannerCandidate(ReadOnlySpan<byte> text, int rule, int start, int length)
+    {
+        Widen(text, start, start + length);
+        AddCandidate(rule, start, length);
+    }
+
+    /// <summary>Writes the characters of bytes [start, end) into the scan's character buffer (Latin-1: one char per byte, same offsets) and returns the whole buffer.</summary>
+    private ReadOnlySpan<char> Widen(ReadOnlySpan<byte> text, int start, int end)
+    {
+        Encoding.Latin1.GetChars(text[start..end], _chars.AsSpan(start, end - start));
+        return _chars.AsSpan(0, text.Length);
+    }
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    private static bool IsUpper(byte b) => (uint)(b - 'A') <= 'Z' - 'A';
+
+    private static bool IsLetterOrDigit(byte b) => char.IsAsciiLetterOrDigit((char)b);
 
     private void AddCandidate(int rule, int start, int length)
     {
@@ -526,9 +742,9 @@ public sealed class DetectorEngine
         return reported;
     }
 
-    private static int SkipRun(ReadOnlySpan<char> text, int p)
+    private static int SkipRun(ReadOnlySpan<byte> text, int p)
     {
-        while (p < text.Length && (char.IsAsciiLetterOrDigit(text[p]) || text[p] is '_' or '.' or '-'))
+        while (p < text.Length && (IsLetterOrDigit(text[p]) || text[p] is (byte)'_' or (byte)'.' or (byte)'-'))
         {
             p++;
         }
@@ -536,7 +752,7 @@ public sealed class DetectorEngine
         return p;
     }
 
-    private static int Number(ReadOnlySpan<char> text, int start, int length)
+    private static int Number(ReadOnlySpan<byte> text, int start, int length)
     {
         var value = 0;
         for (var i = 0; i < length; i++)
@@ -545,6 +761,11 @@ public sealed class DetectorEngine
         }
 
         return value;
+    }
+
+    private readonly struct HitSink(DetectorEngine engine) : IHitSink
+    {
+        public void Hit(int start, int id) => engine.AddHit(start, id);
     }
 
     private struct Candidate(int rule, int start, int length)

@@ -16,6 +16,8 @@ public sealed class DetectorRule
     public const int MaxWindow = 64 * 1024;
 
     private readonly string[] _stopwords;
+    private Regex? _pattern;
+    private Regex? _secretPattern;
     private readonly HashSet<string>? _allowSha256;
     private readonly string[] _issuerHosts;
 
@@ -38,8 +40,10 @@ public sealed class DetectorRule
     {
         Keywords = [.. d.Keywords ?? []];
         KeywordsCaseSensitive = d.KeywordsCaseSensitive ?? false;
-        Pattern = d.Pattern is null ? null : new Regex(d.Pattern, Options);
-        SecretPattern = d.SecretPattern is null ? null : new Regex(d.SecretPattern, Options);
+        PatternSource = d.Pattern;
+        SecretPatternSource = d.SecretPattern;
+        _pattern = Validate(d.Pattern);
+        _secretPattern = Validate(d.SecretPattern);
         Scanner = d.Scanner;
         Boundary = d.Boundary is { Length: > 0 } b ? CharClass.Parse(b) : null;
         MaxLength = Math.Clamp(d.MaxLength ?? 256, 1, MaxWindow);
@@ -70,9 +74,17 @@ public sealed class DetectorRule
 
     public bool KeywordsCaseSensitive { get; }
 
-    public Regex? Pattern { get; internal init; }
+    /// <summary>The rule's regex source; its NonBacktracking <see cref="Pattern"/> is built on first use.</summary>
+    public string? PatternSource { get; internal init; }
 
-    public Regex? SecretPattern { get; }
+    public string? SecretPatternSource { get; }
+
+    public bool HasPattern => PatternSource is not null;
+
+    /// <summary>The NonBacktracking regex, built on the rule's first window (thread-safe; the pack is shared).</summary>
+    public Regex? Pattern => _pattern ?? Build(ref _pattern, PatternSource);
+
+    public Regex? SecretPattern => _secretPattern ?? Build(ref _secretPattern, SecretPatternSource);
 
     public string? Scanner { get; }
 
@@ -165,6 +177,44 @@ public sealed class DetectorRule
             "url_password" => UrlPassword.HasRealPassword(value),
             _ => true,
         };
+    }
+
+    /// <summary>Parses <paramref name="source"/> at load: syntax errors and refused constructs throw here, naming the rule. Returns the regex when it had to be built now.</summary>
+    private static Regex? Validate(string? source)
+    {
+        if (source is null)
+        {
+            return null;
+        }
+
+        if (!PatternCheck.SafeToBuildLazily(source))
+        {
+            return new Regex(source, Options);
+        }
+
+        _ = new Regex(source, Options & ~RegexOptions.NonBacktracking);
+        return null;
+    }
+
+    private static Regex? Build(ref Regex? slot, string? source)
+    {
+        if (source is null)
+        {
+            return null;
+        }
+
+        Regex built;
+        try
+        {
+            built = new Regex(source, Options);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            // Cannot happen for a pattern PatternCheck passed (it was parsed at load): the rule then matches nothing.
+            built = new Regex("[^\\s\\S]", Options);
+        }
+
+        return Interlocked.CompareExchange(ref slot, built, null) ?? built;
     }
 
     private bool IsAllowed(ReadOnlySpan<char> value)

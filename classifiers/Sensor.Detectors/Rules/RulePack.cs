@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Sensor.Detectors.Engine;
 
 namespace Sensor.Detectors.Rules;
 
@@ -34,7 +35,7 @@ public sealed class RulePack
         {
             var comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
             var current = new Dictionary<string, List<int>>(StringComparer.FromComparison(comparison));
-            foreach (var rule in rules.Where(r => r.Pattern is not null && r.KeywordsCaseSensitive == caseSensitive))
+            foreach (var rule in rules.Where(r => r.HasPattern && r.KeywordsCaseSensitive == caseSensitive))
             {
                 var keywords = rule.Keywords.Where(k => k.Length > 1).ToList();
                 if (current.Count + keywords.Count(k => !current.ContainsKey(k)) > MaxAnchorsPerSearch && current.Count > 0)
@@ -66,6 +67,14 @@ public sealed class RulePack
 
         AnchorGroups = [.. groups];
         AnchorCount = AnchorGroups.Sum(g => g.Count);
+        var anchors = new List<(Anchor Anchor, int Group, int Ordinal)>();
+        for (var g = 0; g < AnchorGroups.Length; g++)
+        {
+            anchors.AddRange(AnchorGroups[g].Anchors.Select((a, o) => (a, g, o)));
+        }
+
+        Anchors = [.. anchors];
+        Filter = new AnchorFilter([.. anchors.Select((a, id) => (a.Anchor.Text, AnchorGroups[a.Group].Comparison, id))]);
         _rulesByTrigger = new int[128][];
         foreach (var (c, list) in triggers)
         {
@@ -75,12 +84,16 @@ public sealed class RulePack
             }
         }
 
-        Triggers = SearchValues.Create("0123456789" + new string([.. triggers.Keys.Where(c => c < 128 && !char.IsAsciiDigit(c))]));
+        var triggerChars = new string([.. triggers.Keys.Where(c => c < 128 && !char.IsAsciiDigit(c))]);
+        Triggers = SearchValues.Create("0123456789" + triggerChars);
+        TriggerBytes = [.. triggerChars.Select(c => (byte)c)];
+        TriggerBytesSearch = SearchValues.Create([.. "0123456789"u8, .. TriggerBytes]);
+        TriggersAreSeparators = triggerChars.Any(c => c == '\0' || char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ' ');
         PaymentCard = rules.FirstOrDefault(r => r.Scanner == "payment_card");
         UsSsn = rules.FirstOrDefault(r => r.Scanner == "us_ssn");
         Iban = rules.FirstOrDefault(r => r.Scanner == "iban");
         AwsPair = rules.FirstOrDefault(r => r.Scanner == "aws_pair");
-        AwsAccessKeyId = rules.FirstOrDefault(r => r.Type == "aws_access_key_id" && r.Pattern is not null);
+        AwsAccessKeyId = rules.FirstOrDefault(r => r.Type == "aws_access_key_id" && r.HasPattern);
     }
 
     public IReadOnlyList<DetectorRule> Rules { get; }
@@ -92,6 +105,24 @@ public sealed class RulePack
 
     /// <summary>Digits (for the card/SSN/IBAN scanner) and one-character anchors such as <c>@</c>.</summary>
     public SearchValues<char> Triggers { get; }
+
+    /// <summary>Every keyword of <see cref="AnchorGroups"/> in group order (the filter's hit ids index this).</summary>
+    internal (Anchor Anchor, int Group, int Ordinal)[] Anchors { get; }
+
+    /// <summary>The one-pass byte-level search for all keywords: the prefilter the engine runs before any regex.</summary>
+    internal AnchorFilter Filter { get; }
+
+    /// <summary>One-character anchors (ASCII, not digits) as bytes.</summary>
+    internal byte[] TriggerBytes { get; }
+
+    /// <summary><see cref="Triggers"/> as bytes.</summary>
+    internal SearchValues<byte> TriggerBytesSearch { get; }
+
+    /// <summary>
+    /// A one-character anchor that the digit scanner may step over (a letter, digit, <c>_ . -</c> or space): the engine then
+    /// keeps the sequential digit-and-trigger pass so such an anchor is seen exactly when the old pass saw it.
+    /// </summary>
+    internal bool TriggersAreSeparators { get; }
 
     public DetectorRule? PaymentCard { get; }
 
@@ -202,7 +233,7 @@ public sealed class RulePack
             rules.Add(new DetectorRule(rules.Count, $"{idPrefix}:{literal}", type, "corporate", severity, literal, 0)
             {
                 Keywords = [literal],
-                Pattern = new Regex("(?i)" + Regex.Escape(literal), DetectorRule.Options),
+                PatternSource = "(?i)" + Regex.Escape(literal),
                 Boundary = CharClass.Parse(boundary),
                 MaxLength = literal.Length,
             });
@@ -211,27 +242,27 @@ public sealed class RulePack
 
     public sealed record Anchor(string Text, int[] Rules);
 
-    /// <summary>One vectorised search over some keywords, and the keywords by first character to tell which one hit.</summary>
+    /// <summary>Keywords searched together with one comparison (at most <see cref="MaxAnchorsPerSearch"/>): their order is the order windows open in.</summary>
     public sealed class AnchorGroup
     {
-        private readonly Dictionary<char, Anchor[]> _byFirst;
-
         internal AnchorGroup(Dictionary<string, List<int>> anchors, StringComparison comparison)
         {
             Count = anchors.Count;
             Comparison = comparison;
-            Search = SearchValues.Create([.. anchors.Keys], comparison);
-            _byFirst = anchors
-                .GroupBy(a => char.ToLowerInvariant(a.Key[0]))
-                .ToDictionary(g => g.Key, g => g.Select(a => new Anchor(a.Key, [.. a.Value.Distinct()])).ToArray());
+            Anchors = [.. anchors.Select(a => new Anchor(a.Key, [.. a.Value.Distinct()]))];
+            _search = new Lazy<SearchValues<string>>(() => SearchValues.Create([.. anchors.Keys], comparison));
         }
+
+        private readonly Lazy<SearchValues<string>> _search;
 
         public int Count { get; }
 
         public StringComparison Comparison { get; }
 
-        public SearchValues<string> Search { get; }
+        /// <summary>The keywords in insertion order: at one position they are tried in this order (window order depends on it).</summary>
+        public Anchor[] Anchors { get; }
 
-        internal Anchor[]? StartingWith(char c) => _byFirst.GetValueOrDefault(char.ToLowerInvariant(c));
+        /// <summary>The group as one <c>SearchValues&lt;string&gt;</c> (built on first use: the engine scans with <see cref="Filter"/>; the benchmark compares).</summary>
+        public SearchValues<string> Search => _search.Value;
     }
 }
