@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Core.Security;
 
@@ -43,7 +44,7 @@ public static class SecretRedaction
         {
             var n = Encoding.Latin1.GetBytes(value, bytes);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(key, bytes[..n], mac);
+            ShortHmac.Compute(HashAlgorithmName.SHA256, key, bytes[..n], default, mac);
             return "hmac-sha256:" + Convert.ToHexStringLower(mac);
         }
         finally

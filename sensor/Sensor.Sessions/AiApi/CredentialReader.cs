@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Sensor.Core.Hashing;
 using Sensor.Core.Payloads;
 
 namespace Sensor.Sessions.AiApi;
@@ -12,6 +13,9 @@ namespace Sensor.Sessions.AiApi;
 /// </summary>
 internal static class CredentialReader
 {
+    /// <summary>Credentials up to this many UTF-8 bytes are hashed from the stack (API keys and most JWTs are well under it).</summary>
+    private const int MaxStackCredential = 1024;
+
     // Longest first: the first match names the format.
     private static readonly string[] s_prefixes =
     [
@@ -108,8 +112,19 @@ internal static class CredentialReader
     private static CredentialInfo Make(string kind, string location, string token)
     {
         var prefix = Array.Find(s_prefixes, p => token.StartsWith(p, StringComparison.Ordinal)) ?? string.Empty;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        return new CredentialInfo(kind, location, prefix, hash);
+        return new CredentialInfo(kind, location, prefix, Sha256Hex(token));
+    }
+
+    /// <summary>SHA-256 of the credential's UTF-8 bytes (what the tenant config lists), managed: OpenSSL's per-call set-up was most of it.</summary>
+    private static string Sha256Hex(string token)
+    {
+        var length = Encoding.UTF8.GetByteCount(token);
+        var bytes = length <= MaxStackCredential ? stackalloc byte[MaxStackCredential] : new byte[length];
+        Encoding.UTF8.GetBytes(token, bytes);
+        Span<byte> digest = stackalloc byte[ShortSha256.DigestLength];
+        ShortSha256.Hash(bytes[..length], digest);
+        CryptographicOperations.ZeroMemory(bytes[..length]);
+        return Convert.ToHexStringLower(digest);
     }
 
     private static string? QueryValue(string? target, string name)

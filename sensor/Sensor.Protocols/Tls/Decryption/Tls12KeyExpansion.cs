@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Protocols.Tls.Decryption;
 

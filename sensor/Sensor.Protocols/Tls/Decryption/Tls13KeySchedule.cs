@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Protocols.Tls.Decryption;
 

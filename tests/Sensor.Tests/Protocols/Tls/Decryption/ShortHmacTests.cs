@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Sensor.Core.Hashing;
 using Sensor.Protocols.Tls.Decryption;
 
 namespace Sensor.Tests.Protocols.Tls.Decryption;

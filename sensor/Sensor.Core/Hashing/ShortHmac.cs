@@ -1,16 +1,16 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Sensor.Core.Hashing;
 
-namespace Sensor.Protocols.Tls.Decryption;
+namespace Sensor.Core.Hashing;
 
 /// <summary>
-/// HMAC-SHA256 and HMAC-SHA384 (RFC 2104) over short messages, in managed code: the key schedule's inputs are a secret
-/// and a few dozen bytes, and OpenSSL's per-call set-up (through HKDF.Expand and IncrementalHash) was most of a
-/// handshake's key derivation. Same reason as Sensor.Core.Hashing.ShortSha256. A keyed instance keeps the hash states
-/// after the key's inner and outer pad blocks (RFC 2104 §4), so each further MAC under the same key (a traffic secret's
-/// key and IV, the PRF's blocks) costs two compressions fewer. Tests compare it with the BCL's HMACs.
+/// HMAC-SHA256 and HMAC-SHA384 (RFC 2104) over short messages, in managed code: the TLS key schedule's inputs are a
+/// secret and a few dozen bytes, and a finding's fingerprint is a key and a short value; OpenSSL's per-call set-up
+/// (through HKDF.Expand, IncrementalHash or HMACSHA256.HashData) was most of that work. Same reason as
+/// <see cref="ShortSha256"/>. A keyed instance keeps the hash states after the key's inner and outer pad blocks (RFC 2104
+/// §4), so each further MAC under the same key (a traffic secret's key and IV, the PRF's blocks) costs two compressions
+/// fewer. Tests compare it with the BCL's HMACs.
 /// </summary>
 public struct ShortHmac
 {
