@@ -4,15 +4,20 @@ namespace Sensor.Protocols.AiStream;
 
 /// <summary>
 /// Finds the completion text deltas in one streamed-completion SSE event of the vendors in <see cref="CompletionFormat"/>,
-/// so a session can join a model's answer that was sent a few words at a time. One forward pass of
+/// so a session can join a model's answer that was sent a few words at a time: the answer text, and the arguments of
+/// the tool calls the model streams (a key the model hands to a tool is as much a leak as one in its answer), each
+/// tool call a part of its own. One forward pass of
 /// <see cref="Utf8JsonReader"/> with the path kept as one small key per depth: no allocation, and property order does
 /// not matter (a delta's text may come before or after the index or type that qualifies it). Returns a status, never throws.
 /// </summary>
 public static class CompletionDeltaReader
 {
-    /// <summary>Nesting accepted: <see cref="JsonReaderOptions.MaxDepth"/>'s default (64). The paths read are at most 6 deep
-    /// (Gemini <c>candidates[].content.parts[].text</c>); deeper values (tool arguments) are passed over.</summary>
+    /// <summary>Nesting accepted: <see cref="JsonReaderOptions.MaxDepth"/>'s default (64). The paths read are at most 7 deep
+    /// (OpenAI chat <c>choices[].delta.tool_calls[].function.arguments</c>); deeper values are passed over.</summary>
     public const int MaxDepth = 64;
+
+    /// <summary>Added to a tool call's part key so its arguments never join the answer text of the same choice or block.</summary>
+    public const int ToolCallPartBase = 1 << 16;
 
     private enum Key : byte
     {
@@ -26,6 +31,11 @@ public static class CompletionDeltaReader
         Candidates,
         Parts,
         OutputIndex,
+        PartialJson,
+        Thinking,
+        ToolCalls,
+        Function,
+        Arguments,
     }
 
     /// <summary>Gives every text delta of <paramref name="data"/> (one event's data) to <paramref name="sink"/>.</summary>
@@ -41,6 +51,7 @@ public static class CompletionDeltaReader
         Span<int> positions = stackalloc int[MaxDepth + 2];
         Span<bool> inArray = stackalloc bool[MaxDepth + 2];
         var state = new Unit { Part = -1 };
+        var toolIndex = 0;
         var found = false;
         var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
@@ -78,7 +89,7 @@ public static class CompletionDeltaReader
                     continue;
                 }
 
-                if (Value(format, ref reader, depth, keys, positions, ref state, data, sink))
+                if (Value(format, ref reader, depth, keys, positions, ref state, ref toolIndex, data, sink))
                 {
                     found = true;
                 }
@@ -118,7 +129,7 @@ public static class CompletionDeltaReader
         }
     }
 
-    private static bool Value(CompletionFormat format, ref Utf8JsonReader reader, int depth, scoped ReadOnlySpan<Key> keys, scoped ReadOnlySpan<int> positions, ref Unit state, ReadOnlySpan<byte> data, ICompletionTextSink sink)
+    private static bool Value(CompletionFormat format, ref Utf8JsonReader reader, int depth, scoped ReadOnlySpan<Key> keys, scoped ReadOnlySpan<int> positions, ref Unit state, ref int toolIndex, ReadOnlySpan<byte> data, ICompletionTextSink sink)
     {
         var text = reader.TokenType == JsonTokenType.String;
         var number = reader.TokenType == JsonTokenType.Number;
@@ -133,9 +144,9 @@ public static class CompletionDeltaReader
                 {
                     state.Part = block;
                 }
-                else if (depth == 2 && text && keys[1] == Key.Delta && keys[2] == Key.Text)
+                else if (depth == 2 && text && keys[1] == Key.Delta && keys[2] is Key.Text or Key.PartialJson or Key.Thinking)
                 {
-                    state.Hold(ref reader); // text_delta (thinking and input_json deltas name their text otherwise)
+                    state.Hold(ref reader); // text_delta, input_json_delta (a tool_use block's input), thinking_delta: one kind per block
                 }
 
                 return false;
@@ -143,7 +154,8 @@ public static class CompletionDeltaReader
             case CompletionFormat.OpenAiResponses:
                 if (depth == 1 && text && keys[1] == Key.Type)
                 {
-                    state.Qualified = reader.ValueTextEquals("response.output_text.delta"u8);
+                    state.Qualified = reader.ValueTextEquals("response.output_text.delta"u8) ||
+                        reader.ValueTextEquals("response.function_call_arguments.delta"u8); // its own output item, so its own part
                 }
                 else if (depth == 1 && number && keys[1] == Key.OutputIndex && reader.TryGetInt32(out var output))
                 {
@@ -171,6 +183,15 @@ public static class CompletionDeltaReader
                 {
                     state.Qualified = true;
                     state.Hold(ref reader);
+                }
+                else if (depth == 6 && number && keys[4] == Key.ToolCalls && keys[6] == Key.Index && reader.TryGetInt32(out var tool))
+                {
+                    toolIndex = tool; // the API writes a tool call's index before its function (a later index is not waited for)
+                }
+                else if (depth == 7 && text && keys[3] == Key.Delta && keys[4] == Key.ToolCalls && keys[6] == Key.Function && keys[7] == Key.Arguments)
+                {
+                    sink.OnTextDelta(ToolCallPartBase + (positions[2] * 256) + (toolIndex & 0xff), Token(ref reader, data));
+                    return true;
                 }
 
                 return false;
@@ -211,6 +232,11 @@ public static class CompletionDeltaReader
         : reader.ValueTextEquals("candidates"u8) ? Key.Candidates
         : reader.ValueTextEquals("parts"u8) ? Key.Parts
         : reader.ValueTextEquals("output_index"u8) ? Key.OutputIndex
+        : reader.ValueTextEquals("partial_json"u8) ? Key.PartialJson
+        : reader.ValueTextEquals("thinking"u8) ? Key.Thinking
+        : reader.ValueTextEquals("tool_calls"u8) ? Key.ToolCalls
+        : reader.ValueTextEquals("function"u8) ? Key.Function
+        : reader.ValueTextEquals("arguments"u8) ? Key.Arguments
         : Key.Other;
 
     /// <summary>The delta being read: its text token (held until the unit ends, since what qualifies it may come later), part and qualification.</summary>

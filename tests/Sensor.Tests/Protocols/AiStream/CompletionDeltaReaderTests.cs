@@ -28,6 +28,11 @@ public sealed class CompletionDeltaReaderTests
     [InlineData(CompletionFormat.OpenAiChat, OpenAiChunk, "0:That block defines ")]
     [InlineData(CompletionFormat.OpenAiResponses, ResponsesDelta, "1:Hello")]
     [InlineData(CompletionFormat.Gemini, GeminiChunk, "0:Here is a concise answer ")]
+    // Tool-call arguments and thinking, as the vendors' streaming references document them: each its own part.
+    [InlineData(CompletionFormat.AnthropicMessages, """{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"city\": \"Par"}}""", "1:{\"city\": \"Par")]
+    [InlineData(CompletionFormat.AnthropicMessages, """{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me"}}""", "0:Let me")]
+    [InlineData(CompletionFormat.OpenAiResponses, """{"type":"response.function_call_arguments.delta","output_index":2,"delta":"{\"a\":"}""", "2:{\"a\":")]
+    [InlineData(CompletionFormat.OpenAiChat, """{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_x","type":"function","function":{"name":"f","arguments":"{\"k\":"}}]}}]}""", "65537:{\"k\":")]
     public void RealEvent_GivesItsTextDelta(CompletionFormat format, string data, string expected)
     {
         var (status, deltas) = Read(format, data);
@@ -39,11 +44,10 @@ public sealed class CompletionDeltaReaderTests
     [InlineData(CompletionFormat.AnthropicMessages, AnthropicStart)]
     [InlineData(CompletionFormat.AnthropicMessages, AnthropicBlockStart)] // its empty "text" is not a delta
     [InlineData(CompletionFormat.AnthropicMessages, """{"type":"ping"}""")]
-    [InlineData(CompletionFormat.AnthropicMessages, """{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"city\": \"Par"}}""")]
     [InlineData(CompletionFormat.OpenAiChat, OpenAiStopChunk)]
     [InlineData(CompletionFormat.OpenAiChat, "[DONE]")]
     [InlineData(CompletionFormat.OpenAiResponses, ResponsesDone)] // the whole text again: joining it would double the answer
-    [InlineData(CompletionFormat.OpenAiResponses, """{"type":"response.function_call_arguments.delta","output_index":0,"delta":"{\"a\":"}""")]
+    [InlineData(CompletionFormat.AnthropicMessages, """{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM"}}""")]
     [InlineData(CompletionFormat.Gemini, """{"usageMetadata":{"promptTokenCount":12},"modelVersion":"gemini-2.5-flash"}""")]
     [InlineData(CompletionFormat.OpenAiChat, AnthropicDelta)] // the wrong vendor's shape gives nothing
     [InlineData(CompletionFormat.AnthropicMessages, OpenAiChunk)]

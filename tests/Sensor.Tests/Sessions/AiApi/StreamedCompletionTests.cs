@@ -46,6 +46,11 @@ public sealed class StreamedCompletionTests
         OpenAiChat,
         OpenAiResponses,
         Gemini,
+
+        // The same deltas as the arguments of a tool call the model streams.
+        AnthropicToolUse,
+        OpenAiChatToolCall,
+        OpenAiResponsesToolCall,
     }
 
     [Theory]
@@ -147,9 +152,9 @@ public sealed class StreamedCompletionTests
     {
         var (host, path) = vendor switch
         {
-            Vendor.Anthropic => ("api.anthropic.com", "/v1/messages"),
-            Vendor.OpenAiChat => ("api.openai.com", "/v1/chat/completions"),
-            Vendor.OpenAiResponses => ("api.openai.com", "/v1/responses"),
+            Vendor.Anthropic or Vendor.AnthropicToolUse => ("api.anthropic.com", "/v1/messages"),
+            Vendor.OpenAiChat or Vendor.OpenAiChatToolCall => ("api.openai.com", "/v1/chat/completions"),
+            Vendor.OpenAiResponses or Vendor.OpenAiResponsesToolCall => ("api.openai.com", "/v1/responses"),
             _ => ("generativelanguage.googleapis.com", "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"),
         };
         return PlayBody(host, path, Body(vendor, deltas), chunk, cuts);
@@ -207,6 +212,12 @@ public sealed class StreamedCompletionTests
              Event(null, """{"id":"chatcmpl-yDi6ZNeD1Gxz1JBftBxTsTaGYKkqL","object":"chat.completion.chunk","created":1795494715,"model":"gpt-4o","system_fingerprint":"fp_lab01","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}"""),
              Event(null, "[DONE]")]),
         Vendor.OpenAiResponses => ResponsesBody(deltas),
+        Vendor.AnthropicToolUse => AnthropicToolUseBody(deltas),
+        Vendor.OpenAiChatToolCall => string.Concat(
+            [Event(null, ToolCallChunk("""{"index":0,"id":"call_5f2b","type":"function","function":{"name":"write_config","arguments":""}}""")),
+             .. deltas.Select(d => Event(null, ToolCallChunk($$$"""{"index":0,"function":{"arguments":{{{Json(d)}}}}}"""))),
+             Event(null, "[DONE]")]),
+        Vendor.OpenAiResponsesToolCall => ResponsesToolCallBody(deltas),
         _ => string.Concat(deltas.Select((d, i) => Event(null,
             $$"""{"candidates":[{"content":{"parts":[{"text":{{Json(d)}}}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":{{i + 1}},"totalTokenCount":{{i + 13}}},"modelVersion":"gemini-2.5-flash","responseId":"krGFI92vhOWG8QQdRZlz"}"""))),
     };
@@ -247,6 +258,35 @@ public sealed class StreamedCompletionTests
 
         return text.ToString();
     }
+
+    private static string AnthropicToolUseBody(IReadOnlyList<string> deltas)
+    {
+        var text = new StringBuilder();
+        text.Append(Event("content_block_start", """{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_01A09q90qw90lq917835lq9","name":"write_config","input":{}}}"""));
+        foreach (var delta in deltas)
+        {
+            text.Append(Event("content_block_delta", $$$"""{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":{{{Json(delta)}}}}}"""));
+        }
+
+        text.Append(Event("content_block_stop", """{"type":"content_block_stop","index":1}"""));
+        text.Append(Event("message_stop", """{"type":"message_stop"}"""));
+        return text.ToString();
+    }
+
+    private static string ResponsesToolCallBody(IReadOnlyList<string> deltas)
+    {
+        var text = new StringBuilder();
+        text.Append(Event("response.output_item.added", """{"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"fc_68a1c0de5e2c8190","type":"function_call","status":"in_progress","arguments":"","call_id":"call_5f2b","name":"write_config"}}"""));
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            text.Append(Event("response.function_call_arguments.delta", $$"""{"type":"response.function_call_arguments.delta","sequence_number":{{i + 2}},"item_id":"fc_68a1c0de5e2c8190","output_index":0,"delta":{{Json(deltas[i])}}}"""));
+        }
+
+        return text.ToString();
+    }
+
+    private static string ToolCallChunk(string toolCall) =>
+        $$"""{"id":"chatcmpl-VSAkTvooBAr2slqefzcJNr6a398e7","object":"chat.completion.chunk","created":1795494715,"model":"gpt-5","choices":[{"index":0,"delta":{"tool_calls":[{{toolCall}}]},"logprobs":null,"finish_reason":null}]}""";
 
     private static string OpenAiChunk(int choice, string content) =>
         $$"""{"id":"chatcmpl-VSAkTvooBAr2slqefzcJNr6a398e7","object":"chat.completion.chunk","created":1795494715,"model":"gpt-5","system_fingerprint":"fp_lab01","choices":[{"index":{{choice}},"delta":{"content":{{Json(content)}}},"logprobs":null,"finish_reason":null}]}""";
