@@ -14,7 +14,7 @@ namespace Sensor.Protocols.Tls.Decryption;
 /// (bit-reflected operands, shift-left-by-one, shift-based reduction), four blocks per reduction with H^1..H^4.
 /// Tests compare it with the BCL's AesGcm on random keys, nonces, lengths and additional data.
 /// </summary>
-public sealed class AesGcmIntrinsics
+public sealed class AesGcmIntrinsics : IDisposable
 {
     public const int TagLength = 16;
     public const int NonceLength = 12;
@@ -36,6 +36,14 @@ public sealed class AesGcmIntrinsics
     public static bool IsSupported => X86Aes.IsSupported && Pclmulqdq.IsSupported && Ssse3.IsSupported && Sse41.IsSupported;
 
     private static Vector128<byte> ByteSwap => Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+
+    /// <summary>Forgets the key schedule and the hash key, as the BCL's AesGcm frees its key: session keys outlive no connection.</summary>
+    public void Dispose()
+    {
+        Array.Clear(_roundKeys);
+        _rounds = 0;
+        _h1 = _h2 = _h3 = _h4 = default;
+    }
 
     /// <summary>A 16- or 32-byte AES key (AES-128 or AES-256).</summary>
     public void SetKey(ReadOnlySpan<byte> key)

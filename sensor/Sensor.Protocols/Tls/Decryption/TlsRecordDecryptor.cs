@@ -283,6 +283,7 @@ public sealed class TlsRecordDecryptor : IDisposable
     public void Dispose()
     {
         _gcm?.Dispose();
+        _fastGcm?.Dispose();
         _chacha?.Dispose();
         _aes?.Dispose();
         _hmac?.Dispose();

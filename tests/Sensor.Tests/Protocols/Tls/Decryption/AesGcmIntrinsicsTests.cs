@@ -18,7 +18,7 @@ public sealed class AesGcmIntrinsicsTests
         Assert.True(AesGcmIntrinsics.IsSupported, "the project's machines (x86-64) have AES-NI and PCLMULQDQ");
         var random = new Random(5288 + keySize);
         var key = Bytes(random, keySize);
-        var ours = new AesGcmIntrinsics(key);
+        using var ours = new AesGcmIntrinsics(key);
         using var bcl = new AesGcm(key, 16);
         foreach (var length in Enumerable.Range(0, 300).Concat([1000, 4095, 4096, 4097, 16384 + 1]))
         {
@@ -42,7 +42,7 @@ public sealed class AesGcmIntrinsicsTests
         Assert.True(AesGcmIntrinsics.IsSupported, "the project's machines (x86-64) have AES-NI and PCLMULQDQ");
         var random = new Random(38 + keySize);
         var key = Bytes(random, keySize);
-        var ours = new AesGcmIntrinsics(key);
+        using var ours = new AesGcmIntrinsics(key);
         using var bcl = new AesGcm(key, 16);
         var nonce = Bytes(random, 12);
         var aad = Bytes(random, 13);
@@ -71,7 +71,7 @@ public sealed class AesGcmIntrinsicsTests
     {
         Assert.True(AesGcmIntrinsics.IsSupported, "the project's machines (x86-64) have AES-NI and PCLMULQDQ");
         var random = new Random(7);
-        var ours = new AesGcmIntrinsics(Bytes(random, 16));
+        using var ours = new AesGcmIntrinsics(Bytes(random, 16));
         var key = Bytes(random, 32);
         using var bcl = new AesGcm(key, 16);
         var nonce = Bytes(random, 12);
@@ -85,6 +85,10 @@ public sealed class AesGcmIntrinsicsTests
         var opened = new byte[100];
         Assert.True(ours.Decrypt(nonce, ciphertext, tag, opened, default));
         Assert.Equal(plaintext, opened);
+
+        // Disposed, the key schedule is gone: the same record no longer opens.
+        ours.Dispose();
+        Assert.False(ours.Decrypt(nonce, ciphertext, tag, opened, default));
     }
 
     [Fact]
@@ -102,7 +106,8 @@ public sealed class AesGcmIntrinsicsTests
         static void Check(string key, string cipher, string tag)
         {
             var opened = new byte[cipher.Length / 2];
-            Assert.True(new AesGcmIntrinsics(Convert.FromHexString(key)).Decrypt(Convert.FromHexString(iv), Convert.FromHexString(cipher), Convert.FromHexString(tag), opened, Convert.FromHexString(aad)));
+            using var gcm = new AesGcmIntrinsics(Convert.FromHexString(key));
+            Assert.True(gcm.Decrypt(Convert.FromHexString(iv), Convert.FromHexString(cipher), Convert.FromHexString(tag), opened, Convert.FromHexString(aad)));
             Assert.Equal(plain, Convert.ToHexStringLower(opened));
         }
     }
