@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Sensor.Core.Json;
 
 namespace Sensor.Threats;
 
@@ -31,7 +32,7 @@ internal static class ToolDefinitionHash
                 if (tool.TryGetProperty(member, out var value))
                 {
                     writer.WritePropertyName(member);
-                    WriteCanonical(writer, value, 0);
+                    CanonicalJson.Write(writer, value, MaxDepth);
                 }
             }
 
@@ -40,68 +41,4 @@ internal static class ToolDefinitionHash
 
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
-
-    /// <summary>
-    /// The object's members ordered by name (ordinal), duplicates kept in document order: the order a stable sort
-    /// (LINQ's OrderBy, which this replaced) gives, so the hashes stay what they were.
-    /// </summary>
-    private static ReadOnlySpan<Member> Sorted(JsonElement value, Span<Member> members)
-    {
-        var i = 0;
-        foreach (var property in value.EnumerateObject())
-        {
-            members[i] = new Member(property.Name, property.Value, i);
-            i++;
-        }
-
-        members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order));
-        return members;
-    }
-
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement value, int depth)
-    {
-        if (depth >= MaxDepth)
-        {
-            writer.WriteStringValue(value.GetRawText());
-            return;
-        }
-
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                var count = value.GetPropertyCount();
-                var members = ArrayPool<Member>.Shared.Rent(count);
-                try
-                {
-                    var sorted = Sorted(value, members.AsSpan(0, count));
-                    foreach (var member in sorted)
-                    {
-                        writer.WritePropertyName(member.Name);
-                        WriteCanonical(writer, member.Value, depth + 1);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<Member>.Shared.Return(members, clearArray: true);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in value.EnumerateArray())
-                {
-                    WriteCanonical(writer, item, depth + 1);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                value.WriteTo(writer);
-                break;
-        }
-    }
-
-    private readonly record struct Member(string Name, JsonElement Value, int Order);
 }

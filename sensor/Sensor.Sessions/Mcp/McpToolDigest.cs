@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Sensor.Core.Json;
 
 namespace Sensor.Sessions.Mcp;
 
@@ -45,63 +46,9 @@ internal static class McpToolDigest
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteCanonical(writer, tool);
+            CanonicalJson.Write(writer, tool, int.MaxValue);
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
-
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                var count = element.GetPropertyCount();
-                var members = ArrayPool<Member>.Shared.Rent(count);
-                try
-                {
-                    foreach (var member in Sorted(element, members.AsSpan(0, count)))
-                    {
-                        writer.WritePropertyName(member.Name);
-                        WriteCanonical(writer, member.Value);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<Member>.Shared.Return(members, clearArray: true);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray())
-                {
-                    WriteCanonical(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                element.WriteTo(writer);
-                break;
-        }
-    }
-
-    /// <summary>Members by name (ordinal), duplicates in document order: what the stable LINQ OrderBy this replaced gave.</summary>
-    private static ReadOnlySpan<Member> Sorted(JsonElement element, Span<Member> members)
-    {
-        var i = 0;
-        foreach (var property in element.EnumerateObject())
-        {
-            members[i] = new Member(property.Name, property.Value, i);
-            i++;
-        }
-
-        members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order));
-        return members;
-    }
-
-    private readonly record struct Member(string Name, JsonElement Value, int Order);
 }
