@@ -91,8 +91,9 @@ internal static class AnalyzeCommand
         }
 
         using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModePcap));
+        var written = EventTypeFilterSink.Wrap(sink, config.EveTypes);
         var capture = new CaptureCounters();
-        var processor = Pipeline.Create(config, sink, capture, error, keys, features.Rows);
+        var processor = Pipeline.Create(config, written, capture, error, keys, features.Rows);
         if (processor is null)
         {
             return 2;
@@ -127,6 +128,11 @@ internal static class AnalyzeCommand
 
         processor.Finish();
         sink.Flush();
+        if (written is EventTypeFilterSink { Dropped: > 0 } filter)
+        {
+            notes.Add($"eve.types: {filter.Dropped:N0} events of unlisted types were counted above but not written");
+        }
+
         features.Describe(notes);
         RunSummary.Write(error, processor.Counters, capture, clock.Elapsed, processor.NowMicros - processor.FirstMicros, notes);
         if (capture.FilesRead == 0)

@@ -70,7 +70,7 @@ internal static class CaptureCommand
         }
 
         using var sink = new EveJsonEventSink(output, new SensorInfo(config.SensorName, SensorInfo.ModeLive));
-        var processor = Pipeline.Create(config, sink, capture, error);
+        var processor = Pipeline.Create(config, EventTypeFilterSink.Wrap(sink, config.EveTypes), capture, error);
         if (processor is null)
         {
             return 2;

@@ -3,6 +3,7 @@ using Sensor.Decode.Defrag;
 using Sensor.Engine;
 using Sensor.Flows;
 using Sensor.Flows.Tcp;
+using Sensor.Sinks;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,7 +16,7 @@ namespace Sensor.Host.Configuration;
 internal static class ConfigLoader
 {
     /// <summary>The sections the keys below live in; any other section name is a typo.</summary>
-    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "tenants", "detectors", "threats" };
+    private static readonly HashSet<string> s_sections = new(StringComparer.Ordinal) { "sensor", "flow", "stream", "defrag", "anomaly", "stats", "capture", "catalog", "app_layer", "tenants", "detectors", "threats", "eve" };
 
     public static SensorConfig? Load(string path, List<ConfigError> errors)
     {
@@ -97,6 +98,7 @@ internal static class ConfigLoader
                     case "app_layer.enabled": config = config with { AppLayer = reader2.Boolean(v, key, config.AppLayer) }; break;
                     case "app_layer.payloads": config = config with { PayloadParsing = reader2.Boolean(v, key, config.PayloadParsing) }; break;
                     case "catalog.extra": config = config with { ExtraCatalogs = [.. config.ExtraCatalogs, reader2.String(v, key) ?? ""] }; break;
+                    case "eve.types": config = config with { EveTypes = reader2.EventTypes(v, key) }; break;
                     case "sensor.name": config = config with { SensorName = reader2.String(v, key) ?? config.SensorName }; break;
                     case "flow.memcap": flows = flows with { MemoryCap = reader2.Size(v, key, flows.MemoryCap) }; break;
                     case "flow.tcp_timeout": flows = flows with { TcpIdleTimeoutMicros = reader2.Seconds(v, key, flows.TcpIdleTimeoutMicros) }; break;
@@ -162,6 +164,18 @@ internal static class ConfigLoader
             }
 
             return String(node, key) is { } one ? [one] : [];
+        }
+
+        /// <summary>A list of <c>event_type</c> names from the output contract; an unknown name is an error.</summary>
+        public List<string> EventTypes(YamlNode node, string key)
+        {
+            var types = Strings(node, key);
+            foreach (var type in types.Where(type => !EventTypeFilterSink.KnownTypes.Contains(type)))
+            {
+                Error(node, key, $"unknown event type '{type}' (known: {string.Join(", ", EventTypeFilterSink.KnownTypes)})");
+            }
+
+            return types;
         }
 
         public long Integer(YamlNode node, string key, long fallback, long min, long max)

@@ -25,6 +25,12 @@ internal sealed record SensorConfig
     /// </summary>
     public bool PayloadParsing { get; init; } = true;
 
+    /// <summary>
+    /// The event types written out (<c>eve.types</c>, as Suricata's <c>eve-log: types:</c>); null writes every type.
+    /// Unlisted events are still produced and counted, so attribution and the summary are unchanged.
+    /// </summary>
+    public IReadOnlyList<string>? EveTypes { get; init; }
+
     /// <summary>Catalog files loaded after the shipped one (analysts' additions), in order.</summary>
     public IReadOnlyList<string> ExtraCatalogs { get; init; } = [];
 

@@ -35,4 +35,31 @@ public class AppLayerConfigTests
         Assert.Null(ConfigLoader.Load(path, errors));
         Assert.Contains(errors, e => e.Key == "app_layer.payloads");
     }
+
+    [Fact]
+    public void EveTypes_ListsTheWrittenTypes_AndDefaultsToAll()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "sensor.yaml");
+        File.WriteAllText(path, "eve:\n  types: [flow, ai]\n");
+        var errors = new List<ConfigError>();
+
+        Assert.Equal(["flow", "ai"], ConfigLoader.Load(path, errors)!.EveTypes);
+        Assert.Empty(errors);
+
+        File.WriteAllText(path, "sensor:\n  name: s1\n");
+        Assert.Null(ConfigLoader.Load(path, errors)!.EveTypes);
+    }
+
+    [Fact]
+    public void EveTypes_UnknownType_IsAnError()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "sensor.yaml");
+        File.WriteAllText(path, "eve:\n  types: [flow, alert]\n");
+
+        var errors = new List<ConfigError>();
+        Assert.Null(ConfigLoader.Load(path, errors));
+        Assert.Contains(errors, e => e.Key == "eve.types" && e.Message.Contains("'alert'", StringComparison.Ordinal));
+    }
 }
