@@ -14,11 +14,12 @@ import statistics
 import sys
 from datetime import datetime, timezone
 
-TOOLS = ("sensor", "sensor-metadata", "sensor-decrypt", "sensor-spine", "ndpiReader", "tcpdump")
-SENSOR_MODES = ("sensor", "sensor-metadata", "sensor-decrypt", "sensor-spine")
+TOOLS = ("sensor", "sensor-metadata", "sensor-metadata-unwritten", "sensor-decrypt", "sensor-spine", "ndpiReader", "tcpdump")
+SENSOR_MODES = ("sensor", "sensor-metadata", "sensor-metadata-unwritten", "sensor-decrypt", "sensor-spine")
 COMMANDS = {
     "sensor": "sensor analyze FILE -o /dev/null --quiet",
     "sensor-metadata": "sensor analyze FILE -o /dev/null --quiet --metadata-only",
+    "sensor-metadata-unwritten": "sensor analyze FILE -o /dev/null --quiet --metadata-only --config flow-only.yaml",
     "sensor-decrypt": "sensor analyze FILE -o /dev/null --quiet --keylog all.keys.log",
     "sensor-spine": "sensor analyze FILE -o /dev/null --quiet --spine-only",
     "ndpiReader": "ndpiReader -i FILE",
@@ -92,9 +93,11 @@ def main():
               f"| {bits / cpu_s / 1e9:.2f} | {versus} | {cost} "
               f"| {rss:.0f} | {walls['ndpiReader'] / wall:.2f}x |")
     metadata_cost = 1 - cpu_medians["sensor-spine"] / cpu_medians["sensor-metadata"]
+    unwritten_cost = 1 - cpu_medians["sensor-spine"] / cpu_medians["sensor-metadata-unwritten"]
     decrypt_rate = bits / cpu_medians["sensor-decrypt"] / 1e9
     print(f"\nIssue #3 (metadata stage cost < {METADATA_TARGET:.0%} of spine throughput): {metadata_cost:.0%}, "
-          f"{'met' if metadata_cost < METADATA_TARGET else 'not met'}. "
+          f"{'met' if metadata_cost < METADATA_TARGET else 'not met'} "
+          f"({unwritten_cost:.0%} with its dns/tls/quic/ai events produced but not written, eve.types: [flow]). "
           f"Issue #4 (decryption on >= {DECRYPT_TARGET_GBITS:g} Gbit/s per core): {decrypt_rate:.2f} Gbit/s per CPU s, "
           f"{'met' if decrypt_rate >= DECRYPT_TARGET_GBITS else 'not met'}.")
     print("\nGbit/s and Mpkt/s are per wall second and count frame bytes (no pcap record headers); CPU s is user+system of all the tool's threads (all pinned to the one core)."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end throughput on one core: `sensor analyze` in four modes (full, metadata only, decryption on, spine
-# alone) vs ndpiReader vs tcpdump over one large capture replicated from shared/pcaps (see bench/README.md). Every loop is bounded: REPS <= 20, each run <= TIMEOUT s.
+# End-to-end throughput on one core: `sensor analyze` in five modes (full, metadata only, metadata without writing
+# its events, decryption on, spine alone) vs ndpiReader vs tcpdump over one large capture replicated from shared/pcaps (see bench/README.md). Every loop is bounded: REPS <= 20, each run <= TIMEOUT s.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,6 +57,8 @@ sensor=$data/sensor/sensor
 keylog=$pcaps/all.keys.log
 [[ -s $keylog ]] || { echo "no key log $keylog (needed for sensor-decrypt)" >&2; exit 1; }
 
+printf 'eve:\n  types: [flow]\n' >"$data/flow-only.yaml"
+
 # Warm the page cache so every tool reads from memory, not disk.
 cat "$capture" >/dev/null
 
@@ -67,13 +69,16 @@ results=$data/results.tsv
 : >"$results"
 for ((rep = 1; rep <= reps; rep++)); do
   # Interleaved so that drift in machine load hits every tool alike.
-  for tool in sensor sensor-metadata sensor-decrypt sensor-spine ndpiReader tcpdump; do
+  for tool in sensor sensor-metadata sensor-metadata-unwritten sensor-decrypt sensor-spine ndpiReader tcpdump; do
     log=$data/$tool.log
     # The analysers print a small summary (kept for the checks below); tcpdump's packet lines go to /dev/null.
     case $tool in
       sensor) measure "$sensor" analyze "$capture" -o /dev/null --quiet >"$log" 2>&1 ;;
       # A SPAN port without keys: TLS/QUIC/DNS fingerprints, the AI catalog and ai events; no HTTP/MCP/detectors (issue #3's stage).
       sensor-metadata) measure "$sensor" analyze "$capture" -o /dev/null --quiet --metadata-only >"$log" 2>&1 ;;
+      # The same stage with its dns/tls/quic/ai events produced but not written (eve.types: [flow], what the spine
+      # writes): splits the stage's cost into its processing and the writing of its events.
+      sensor-metadata-unwritten) measure "$sensor" analyze "$capture" -o /dev/null --quiet --metadata-only --config "$data/flow-only.yaml" >"$log" 2>&1 ;;
       # Everything, with the key log: decrypted HTTP/1.1, HTTP/2, MCP, detectors (issue #4's stage).
       sensor-decrypt) measure "$sensor" analyze "$capture" -o /dev/null --quiet --keylog "$keylog" >"$log" 2>&1 ;;
       # The spine alone (flows, reassembly; no TLS/QUIC/DNS fingerprints or AI attribution): the cost of the app layer is the difference.
@@ -90,5 +95,5 @@ done
 
 # ndpiReader without -q prints only its summary (a few KiB); check every sensor mode and ndpiReader saw every packet.
 python3 "$here/report.py" --meta "$capture.json" --results "$results" \
-  --sensor-log "$data/sensor.log" --sensor-log "$data/sensor-metadata.log" --sensor-log "$data/sensor-decrypt.log" \
+  --sensor-log "$data/sensor.log" --sensor-log "$data/sensor-metadata.log" --sensor-log "$data/sensor-metadata-unwritten.log" --sensor-log "$data/sensor-decrypt.log" \
   --sensor-log "$data/sensor-spine.log" --ndpi-log "$data/ndpiReader.log" --core "$core"
