@@ -642,7 +642,10 @@ internal sealed class Http1Session : IStreamConsumer
     /// <summary>Adds each field to a header list, name folded to lower case.</summary>
     private readonly struct HeaderCollector(HttpHeaderList headers) : IHttp1HeaderHandler
     {
-        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
-            headers.Add(new HttpHeader(Http1Strings.Name(name), Http1Strings.Text(value)));
+        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+        {
+            var text = Http1Strings.Name(name, out var repeating);
+            headers.Add(new HttpHeader(text, Http1Strings.Value(value, repeating)));
+        }
     }
 }

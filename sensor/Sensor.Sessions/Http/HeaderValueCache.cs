@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace Sensor.Sessions.Http;
+
+/// <summary>
+/// Shares the strings of header values that repeat from message to message (a client's user-agent, accept,
+/// content-type, x-stainless-* and anthropic-version fields; a server's server and vary): each message would
+/// otherwise decode and allocate the same text again. Only fields named in <see cref="Http1Strings"/> as repeating
+/// are cached, never credentials or cookies, so no secret is kept alive by the cache. One small direct-mapped table
+/// per worker thread (workers own their flows, so no locks); a collision just replaces the slot.
+/// </summary>
+internal static class HeaderValueCache
+{
+    /// <summary>Slots per thread: a few clients' worth of repeating fields (about 30 each).</summary>
+    private const int Slots = 512;
+
+    /// <summary>Longer values are decoded every time: user-agents run to ~150 bytes, anything longer rarely repeats.</summary>
+    private const int MaxValueBytes = 256;
+
+    [ThreadStatic]
+    private static string?[]? t_slots;
+
+    /// <summary>The value as text (as <see cref="Http1Strings.Text"/>), shared with an earlier equal one when cached.</summary>
+    public static string Get(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty || value.Length > MaxValueBytes)
+        {
+            return Http1Strings.Text(value);
+        }
+
+        var slots = t_slots ??= new string?[Slots];
+        ref var slot = ref slots[Hash(value) & (Slots - 1)];
+
+        // ASCII-equal means the UTF-8 decoding is that same text; other values are decoded (and cached) afresh.
+        if (slot is { } cached && cached.Length == value.Length && Ascii.Equals(value, cached))
+        {
+            return cached;
+        }
+
+        return slot = Http1Strings.Text(value);
+    }
+
+    /// <summary>FNV-1a: a few cycles per byte on values this short.</summary>
+    private static uint Hash(ReadOnlySpan<byte> value)
+    {
+        var hash = 2166136261u;
+        foreach (var b in value)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash;
+    }
+}
