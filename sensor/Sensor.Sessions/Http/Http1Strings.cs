@@ -15,11 +15,12 @@ internal static class Http1Strings
         "www-authenticate", "x-goog-api-key", "x-stainless-lang", "x-stainless-package-version", "x-stainless-os",
         "x-stainless-arch", "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-retry-count",
         "x-stainless-timeout", "accept-ranges", "access-control-allow-origin", "strict-transport-security",
+        "sec-fetch-mode", "sec-fetch-site", "sec-fetch-dest", "x-accel-buffering", "via",
     ];
 
     /// <summary>
     /// Names whose values repeat across a client's or server's messages and carry no credential: their value strings
-    /// are shared through <see cref="HeaderValueCache"/>. Not authorization, keys, cookies, dates, ids or locations.
+    /// are shared through <see cref="HeaderValueCache"/>. Not authorization, keys, cookies, dates, request ids or locations.
     /// </summary>
     private static readonly HashSet<string> s_repeatingValues = new(StringComparer.Ordinal)
     {
@@ -28,7 +29,11 @@ internal static class Http1Strings
         "mcp-protocol-version", "anthropic-version", "anthropic-beta", "vary", "server", "x-stainless-lang",
         "x-stainless-package-version", "x-stainless-os", "x-stainless-arch", "x-stainless-runtime",
         "x-stainless-runtime-version", "x-stainless-retry-count", "x-stainless-timeout", "accept-ranges",
-        "access-control-allow-origin", "strict-transport-security",
+        "access-control-allow-origin", "strict-transport-security", "sec-fetch-mode", "sec-fetch-site", "sec-fetch-dest",
+        "x-accel-buffering", "via",
+
+        // Identifiers the events carry in clear anyway (mcp session_id, tenant ids), repeated on each request of a session.
+        "mcp-session-id", "anthropic-organization-id", "openai-organization", "openai-project",
     };
 
     /// <summary>Per known name (same order as <c>s_names</c>): whether its values go through the cache.</summary>
