@@ -25,6 +25,7 @@ internal sealed class Http2HeaderCollector
 
     public void Reset(HttpHeaderList target)
     {
+        target.EnsureCapacity(HttpHeaderList.InitialCapacity); // fields are not counted before decoding: the usual room
         Headers = target;
         Method = Scheme = Authority = Path = null;
         Status = null;

@@ -39,7 +39,8 @@ public sealed class HttpExchangeDispatcher
     private readonly StreamContext _context;
     private readonly bool _decrypted;
     private readonly BodySink _sink;
-    private readonly Dictionary<(HttpExchange, Direction), ContentDecoder> _decoders = new(DecoderKeyComparer.Instance);
+    /// <summary>Made on the first content-coded body: most connections have none, and the dispatcher lives as long as its flow.</summary>
+    private Dictionary<(HttpExchange, Direction), ContentDecoder>? _decoders;
     private int _next;
 
     public HttpExchangeDispatcher(FlowIdentity flow, StreamContext context, bool decrypted)
@@ -139,6 +140,7 @@ public sealed class HttpExchangeDispatcher
             return;
         }
 
+        _decoders ??= new(DecoderKeyComparer.Instance);
         if (!_decoders.TryGetValue((exchange, direction), out var decoder))
         {
             var cap = direction == Direction.ToClient && exchange.ResponseIsEventStream ? MaxEventStreamDecodedBytes : MaxBodyBytes;
@@ -236,7 +238,7 @@ public sealed class HttpExchangeDispatcher
 
     private void Release(HttpExchange exchange, Direction direction)
     {
-        if (_decoders.Remove((exchange, direction), out var decoder))
+        if (_decoders is not null && _decoders.Remove((exchange, direction), out var decoder))
         {
             decoder.Dispose();
         }
