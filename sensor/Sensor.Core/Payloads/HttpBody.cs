@@ -22,6 +22,19 @@ public sealed class HttpBody
     /// <summary>True when the decoded body was longer than the cap, or decoding stopped at a limit.</summary>
     public bool Truncated { get; set; }
 
+    /// <summary>
+    /// Makes room for <paramref name="expected"/> bytes in all (a declared Content-Length), at most <paramref name="cap"/>,
+    /// so a body of known size is allocated once rather than doubled up to its size. Only a hint: Append still grows.
+    /// </summary>
+    public void Reserve(long expected, int cap)
+    {
+        var size = (int)Math.Min(expected, cap);
+        if (size > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, size);
+        }
+    }
+
     /// <summary>Appends decoded bytes, keeping at most <paramref name="cap"/> of them.</summary>
     public void Append(ReadOnlySpan<byte> decoded, int cap)
     {

@@ -4,13 +4,17 @@ namespace Sensor.Core.Payloads;
 public sealed class HttpHeaderList : List<HttpHeader>
 {
     /// <summary>
-    /// Room made up front: AI SDK requests carry 15-20 fields (the x-stainless-* family alone is eight), so a list
-    /// growing from 4 would be copied three times per message.
+    /// Room a producer that cannot count its fields first reserves (HTTP/2): AI SDK requests carry 15-20 fields (the
+    /// x-stainless-* family alone is eight), so a list growing from 4 would be copied three times per message.
     /// </summary>
     public const int InitialCapacity = 16;
 
+    /// <summary>
+    /// An empty list with no storage yet: each exchange has two, and the producer reserves what it is about to add
+    /// (HTTP/1.1 counts the lines of the head; HTTP/2 reserves <see cref="InitialCapacity"/>), so a list is allocated once,
+    /// at its size, and not at all for a response that never comes.
+    /// </summary>
     public HttpHeaderList()
-        : base(InitialCapacity)
     {
     }
 

@@ -16,9 +16,11 @@ public sealed record PayloadHooks(IReadOnlyList<IHttpObserver> Observers, IReadO
     /// <summary>Gives one decoded item to every inspector.</summary>
     public void Inspect(in PayloadSource source, ReadOnlySpan<byte> data)
     {
-        foreach (var inspector in Inspectors)
+        // Indexed, not foreach: enumerating an IReadOnlyList allocates an enumerator, and this runs per header value.
+        var inspectors = Inspectors;
+        for (var i = 0; i < inspectors.Count; i++)
         {
-            inspector.Inspect(source, data);
+            inspectors[i].Inspect(source, data);
         }
     }
 }

@@ -19,10 +19,15 @@ namespace Sensor.Protocols.Hpack;
 /// </summary>
 public sealed class HpackDecoder
 {
-    private const int InitialScratch = 1024;
+    /// <summary>
+    /// First size of a scratch buffer, made on the first Huffman string (or table name) it must hold: most fields are
+    /// well under it; longer ones (cookies, JWTs) grow it once. Many decoders never need one (a server side that
+    /// indexes everything, a connection that ends after the first block), so none is made up front.
+    /// </summary>
+    private const int InitialScratch = 256;
 
-    private byte[] _nameScratch = new byte[InitialScratch];
-    private byte[] _valueScratch = new byte[InitialScratch];
+    private byte[] _nameScratch = [];
+    private byte[] _valueScratch = [];
 
     /// <param name="maxHeaderListSize">Decoded list cap per block; see <see cref="HpackLimits.MaxHeaderListSize"/>.</param>
     public HpackDecoder(int maxHeaderListSize = HpackLimits.MaxHeaderListSize)
@@ -209,7 +214,7 @@ public sealed class HpackDecoder
     {
         if (scratch.Length < length)
         {
-            scratch = new byte[Math.Max(length, scratch.Length * 2)];
+            scratch = new byte[Math.Max(length, Math.Max(InitialScratch, scratch.Length * 2))];
         }
     }
 

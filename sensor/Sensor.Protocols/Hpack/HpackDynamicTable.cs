@@ -2,15 +2,22 @@ namespace Sensor.Protocols.Hpack;
 
 /// <summary>
 /// The HPACK dynamic table (RFC 7541 §2.3.2, §4): newest entry is index 1. Entry bytes live in one buffer, appended at
-/// the end and dropped from the front; when the end is reached the live bytes move back to offset 0. The buffer is
-/// twice the table size, so a move happens at most once per table size of insertions (amortised O(1)) and nothing
-/// is allocated per entry. Buffers grow only when the table size grows (a SETTINGS change), up to
-/// <see cref="HpackLimits.MaxTableSize"/>.
+/// the end and dropped from the front; when the end is reached the live bytes move back to offset 0. The buffer grows
+/// (doubling) with the entries actually inserted, up to twice the table size, so a move happens at most once per table
+/// size of insertions (amortised O(1)) and nothing is allocated per entry once it has grown. Growing on use matters
+/// because most connections index a few hundred bytes of a 4 KiB table (and many none), and two tables are made per
+/// HTTP/2 connection; the cap stays <see cref="HpackLimits.MaxTableSize"/>.
 /// </summary>
 public sealed class HpackDynamicTable
 {
-    private byte[] _bytes;
-    private Entry[] _ring;
+    /// <summary>First size of the entry buffer once an entry is inserted: a few typical request fields.</summary>
+    private const int InitialBytes = 256;
+
+    /// <summary>First size of the entry ring once an entry is inserted.</summary>
+    private const int InitialRing = 8;
+
+    private byte[] _bytes = [];
+    private Entry[] _ring = [];
     private int _first;
     private int _start;
     private int _end;
@@ -18,8 +25,6 @@ public sealed class HpackDynamicTable
     public HpackDynamicTable(int maxSize = HpackLimits.DefaultTableSize)
     {
         MaxSize = Math.Clamp(maxSize, 0, HpackLimits.MaxTableSize);
-        _bytes = new byte[Math.Max(2 * MaxSize, 64)];
-        _ring = new Entry[RingLength(MaxSize)];
     }
 
     /// <summary>Entries in the table.</summary>
@@ -65,7 +70,17 @@ public sealed class HpackDynamicTable
         var length = name.Length + value.Length;
         if (_end + length > _bytes.Length)
         {
-            Compact(_bytes);
+            // Live bytes plus this entry never exceed MaxSize (evicted above), so twice that always has room.
+            var needed = _end - _start + length;
+            var full = 2 * MaxSize;
+            var target = _bytes.Length >= Math.Min(full, 2 * needed) ? _bytes
+                : new byte[Math.Min(full, Math.Max(InitialBytes, Math.Max(2 * _bytes.Length, 2 * needed)))];
+            Compact(target);
+        }
+
+        if (Count == _ring.Length)
+        {
+            GrowRing();
         }
 
         name.CopyTo(_bytes.AsSpan(_end));
@@ -90,23 +105,23 @@ public sealed class HpackDynamicTable
             EvictOldest();
         }
 
-        if (2 * maxSize > _bytes.Length || RingLength(maxSize) > _ring.Length)
-        {
-            var ring = new Entry[Math.Max(RingLength(maxSize), _ring.Length)];
-            for (var i = 0; i < Count; i++)
-            {
-                ring[i] = _ring[(_first + i) % _ring.Length];
-            }
-
-            _ring = ring;
-            _first = 0;
-            Compact(new byte[Math.Max(2 * maxSize, _bytes.Length)]);
-        }
-
-        MaxSize = maxSize;
+        MaxSize = maxSize; // buffers grow in Add, as entries come
     }
 
+    /// <summary>Entries a table of <paramref name="maxSize"/> can hold: each costs at least the 32-octet overhead.</summary>
     private static int RingLength(int maxSize) => (maxSize / HpackLimits.EntryOverhead) + 1;
+
+    private void GrowRing()
+    {
+        var ring = new Entry[Math.Min(RingLength(MaxSize), Math.Max(InitialRing, 2 * _ring.Length))];
+        for (var i = 0; i < Count; i++)
+        {
+            ring[i] = _ring[(_first + i) % _ring.Length];
+        }
+
+        _ring = ring;
+        _first = 0;
+    }
 
     private Entry At(int index) => _ring[(_first + Count - index) % _ring.Length];
 

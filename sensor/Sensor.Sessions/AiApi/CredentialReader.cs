@@ -16,6 +16,9 @@ internal static class CredentialReader
     /// <summary>Credentials up to this many UTF-8 bytes are hashed from the stack (API keys and most JWTs are well under it).</summary>
     private const int MaxStackCredential = 1024;
 
+    /// <summary>A JWT payload part up to this many characters is checked from the stack (claims sets are a few hundred).</summary>
+    private const int MaxStackJwtPayload = 2048;
+
     // Longest first: the first match names the format.
     private static readonly string[] s_prefixes =
     [
@@ -28,24 +31,24 @@ internal static class CredentialReader
         var headers = exchange.RequestHeaders;
         if (headers.Get("x-api-key") is { Length: > 0 } apiKey)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-api-key"), apiKey.Trim());
+            return Make("api_key", PayloadLocation.RequestHeader("x-api-key"), apiKey.AsSpan().Trim());
         }
 
         if (headers.Get("authorization") is { Length: > 0 } authorization)
         {
             var space = authorization.IndexOf(' ');
-            var token = (space > 0 ? authorization[(space + 1)..] : authorization).Trim();
+            var token = authorization.AsSpan(space > 0 ? space + 1 : 0).Trim();
             return Make(BearerKind(token), PayloadLocation.RequestHeader("authorization"), token);
         }
 
         if (headers.Get("x-goog-api-key") is { Length: > 0 } googleKey)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-goog-api-key"), googleKey.Trim());
+            return Make("api_key", PayloadLocation.RequestHeader("x-goog-api-key"), googleKey.AsSpan().Trim());
         }
 
         if (headers.Get("x-postmark-server-token") is { Length: > 0 } postmark)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-postmark-server-token"), postmark.Trim());
+            return Make("api_key", PayloadLocation.RequestHeader("x-postmark-server-token"), postmark.AsSpan().Trim());
         }
 
         if (CookieValue(headers.Get("cookie"), "sessionKey") is { Length: > 0 } session)
@@ -59,6 +62,41 @@ internal static class CredentialReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether <see cref="JwtPayload"/> would return a payload, without making it: three dot-separated parts, the first
+    /// "eyJ...", the second valid base64url. Per request with a bearer token, so it decodes on the stack.
+    /// </summary>
+    public static bool LooksLikeJwt(ReadOnlySpan<char> token)
+    {
+        var firstDot = token.IndexOf('.');
+        if (firstDot < 0 || !token.StartsWith("eyJ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = token[(firstDot + 1)..];
+        var secondDot = rest.IndexOf('.');
+        if (secondDot < 0 || rest[(secondDot + 1)..].Contains('.'))
+        {
+            return false;
+        }
+
+        var payload = rest[..secondDot];
+        var padded = payload.Length + ((4 - (payload.Length % 4)) % 4);
+        if (padded > MaxStackJwtPayload)
+        {
+            return JwtPayload(token.ToString()) is not null; // a long token: the allocating path decides
+        }
+
+        Span<char> text = stackalloc char[MaxStackJwtPayload];
+        payload.CopyTo(text);
+        text[..payload.Length].Replace('-', '+');
+        text[..payload.Length].Replace('_', '/');
+        text[payload.Length..padded].Fill('=');
+        Span<byte> bytes = stackalloc byte[MaxStackJwtPayload];
+        return Convert.TryFromBase64Chars(text[..padded], bytes, out _);
     }
 
     /// <summary>A JWT's payload as JSON bytes (not verified: the sensor reads claims, never trusts them), or null.</summary>
@@ -102,21 +140,30 @@ internal static class CredentialReader
         return null;
     }
 
-    private static string BearerKind(string token) =>
+    private static string BearerKind(ReadOnlySpan<char> token) =>
         token.StartsWith("sk-ant-oat01-", StringComparison.Ordinal) ? "oauth_subscription"
         : token.StartsWith("sk-", StringComparison.Ordinal) || token.StartsWith("AIza", StringComparison.Ordinal) ||
           token.StartsWith("lin_api_", StringComparison.Ordinal) || token.StartsWith("tgp_v1_", StringComparison.Ordinal) ? "api_key"
-        : JwtPayload(token) is not null ? "jwt"
+        : LooksLikeJwt(token) ? "jwt"
         : "bearer";
 
-    private static CredentialInfo Make(string kind, string location, string token)
+    private static CredentialInfo Make(string kind, string location, ReadOnlySpan<char> token)
     {
-        var prefix = Array.Find(s_prefixes, p => token.StartsWith(p, StringComparison.Ordinal)) ?? string.Empty;
+        var prefix = string.Empty;
+        foreach (var p in s_prefixes)
+        {
+            if (token.StartsWith(p, StringComparison.Ordinal))
+            {
+                prefix = p;
+                break;
+            }
+        }
+
         return new CredentialInfo(kind, location, prefix, Sha256Hex(token));
     }
 
     /// <summary>SHA-256 of the credential's UTF-8 bytes (what the tenant config lists), managed: OpenSSL's per-call set-up was most of it.</summary>
-    private static string Sha256Hex(string token)
+    private static string Sha256Hex(ReadOnlySpan<char> token)
     {
         var length = Encoding.UTF8.GetByteCount(token);
         var bytes = length <= MaxStackCredential ? stackalloc byte[MaxStackCredential] : new byte[length];

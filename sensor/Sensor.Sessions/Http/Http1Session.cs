@@ -356,6 +356,10 @@ internal sealed class Http1Session : IStreamConsumer
     /// <summary>Parses the header section into <paramref name="headers"/>; on failure stops the side with an anomaly.</summary>
     private bool ReadHeaders(Side side, ReadOnlySpan<byte> section, HttpHeaderList headers, AnomalyKind malformed)
     {
+        // One field per line, less the blank line that ends the head (a folded line over-counts, harmlessly); never
+        // more than the parser accepts, so a head of many short lines cannot make a large reservation.
+        var lines = Math.Clamp(section.Count((byte)'\n') - 1, 0, Http1Limits.MaxHeaderCount);
+        headers.EnsureCapacity(headers.Count + lines);
         var collector = new HeaderCollector(headers);
         var status = Http1HeadParser.ParseHeaders(section, ref collector, out _);
         if (status == Http1ParseStatus.Done)
@@ -642,7 +646,10 @@ internal sealed class Http1Session : IStreamConsumer
     /// <summary>Adds each field to a header list, name folded to lower case.</summary>
     private readonly struct HeaderCollector(HttpHeaderList headers) : IHttp1HeaderHandler
     {
-        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
-            headers.Add(new HttpHeader(Http1Strings.Name(name), Http1Strings.Text(value)));
+        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+        {
+            var text = Http1Strings.Name(name, out var repeating);
+            headers.Add(new HttpHeader(text, Http1Strings.Value(value, repeating)));
+        }
     }
 }

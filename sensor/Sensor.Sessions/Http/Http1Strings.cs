@@ -15,22 +15,51 @@ internal static class Http1Strings
         "www-authenticate", "x-goog-api-key", "x-stainless-lang", "x-stainless-package-version", "x-stainless-os",
         "x-stainless-arch", "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-retry-count",
         "x-stainless-timeout", "accept-ranges", "access-control-allow-origin", "strict-transport-security",
+        "sec-fetch-mode", "sec-fetch-site", "sec-fetch-dest", "x-accel-buffering", "via",
     ];
+
+    /// <summary>
+    /// Names whose values repeat across a client's or server's messages and carry no credential: their value strings
+    /// are shared through <see cref="HeaderValueCache"/>. Not authorization, keys, cookies, dates, request ids or locations.
+    /// </summary>
+    private static readonly HashSet<string> s_repeatingValues = new(StringComparer.Ordinal)
+    {
+        "host", "user-agent", "accept", "accept-encoding", "accept-language", "content-type", "content-length",
+        "content-encoding", "transfer-encoding", "connection", "keep-alive", "cache-control", "upgrade", "expect", "origin",
+        "mcp-protocol-version", "anthropic-version", "anthropic-beta", "vary", "server", "x-stainless-lang",
+        "x-stainless-package-version", "x-stainless-os", "x-stainless-arch", "x-stainless-runtime",
+        "x-stainless-runtime-version", "x-stainless-retry-count", "x-stainless-timeout", "accept-ranges",
+        "access-control-allow-origin", "strict-transport-security", "sec-fetch-mode", "sec-fetch-site", "sec-fetch-dest",
+        "x-accel-buffering", "via",
+
+        // Identifiers the events carry in clear anyway (mcp session_id, tenant ids), repeated on each request of a session.
+        "mcp-session-id", "anthropic-organization-id", "openai-organization", "openai-project",
+    };
+
+    /// <summary>Per known name (same order as <c>s_names</c>): whether its values go through the cache.</summary>
+    private static readonly bool[] s_cached = Array.ConvertAll(s_names, s_repeatingValues.Contains);
 
     private static readonly string[] s_methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"];
 
     /// <summary>The field name lower-cased (HTTP/1.1 names are case-insensitive; the contract folds them).</summary>
-    public static string Name(ReadOnlySpan<byte> name)
+    public static string Name(ReadOnlySpan<byte> name) => Name(name, out _);
+
+    /// <summary>As <see cref="Name(ReadOnlySpan{byte})"/>; <paramref name="repeatingValue"/> says whether to use <see cref="Value"/>.</summary>
+    public static string Name(ReadOnlySpan<byte> name, out bool repeatingValue)
     {
-        foreach (var known in s_names)
+        for (var i = 0; i < s_names.Length; i++)
         {
+            var known = s_names[i];
             if (known.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(name, known))
             {
+                repeatingValue = s_cached[i];
                 return known;
             }
         }
 
-        return string.Create(name.Length, name.ToArray(), static (chars, bytes) =>
+        repeatingValue = false;
+
+        return string.Create(name.Length, name, static (chars, bytes) =>
         {
             for (var i = 0; i < bytes.Length; i++)
             {
@@ -39,6 +68,26 @@ internal static class Http1Strings
             }
         });
     }
+
+    /// <summary>The shared string of a common field name given exactly (HTTP/2 names arrive lower-case), or null.</summary>
+    public static string? KnownName(ReadOnlySpan<byte> name, out bool repeatingValue)
+    {
+        for (var i = 0; i < s_names.Length; i++)
+        {
+            var known = s_names[i];
+            if (known.Length == name.Length && System.Text.Ascii.Equals(name, known))
+            {
+                repeatingValue = s_cached[i];
+                return known;
+            }
+        }
+
+        repeatingValue = false;
+        return null;
+    }
+
+    /// <summary>A field value as <see cref="Text"/>; shared with earlier equal ones when the name's values repeat.</summary>
+    public static string Value(ReadOnlySpan<byte> value, bool repeating) => repeating ? HeaderValueCache.Get(value) : Text(value);
 
     public static string Method(ReadOnlySpan<byte> method)
     {

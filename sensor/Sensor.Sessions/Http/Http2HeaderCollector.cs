@@ -10,7 +10,8 @@ namespace Sensor.Sessions.Http;
 /// </summary>
 internal sealed class Http2HeaderCollector
 {
-    public HttpHeaderList Headers { get; private set; } = [];
+    /// <summary>The list being filled: the exchange's own, or a throw-away one; set by <see cref="Reset"/> before each block.</summary>
+    public HttpHeaderList Headers { get; private set; } = null!;
 
     public string? Method { get; private set; }
 
@@ -24,6 +25,7 @@ internal sealed class Http2HeaderCollector
 
     public void Reset(HttpHeaderList target)
     {
+        target.EnsureCapacity(HttpHeaderList.InitialCapacity); // fields are not counted before decoding: the usual room
         Headers = target;
         Method = Scheme = Authority = Path = null;
         Status = null;
@@ -58,7 +60,8 @@ internal sealed class Http2HeaderCollector
             return;
         }
 
-        Headers.Add(new HttpHeader(Encoding.ASCII.GetString(name), Encoding.UTF8.GetString(value)));
+        var known = Http1Strings.KnownName(name, out var repeating);
+        Headers.Add(new HttpHeader(known ?? Encoding.ASCII.GetString(name), Http1Strings.Value(value, repeating)));
     }
 
     /// <summary>The struct handed to the HPACK decoder (devirtualised calls into this collector).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
@@ -31,12 +32,15 @@ public sealed class HttpExchangeDispatcher
     /// </summary>
     public const long MaxEventStreamDecodedBytes = 64L << 20;
 
+    /// <summary>UTF-8 bytes of a header value or URL converted on the stack: 1 KiB covers all but long cookies and JWTs.</summary>
+    private const int MaxStackValueBytes = 1024;
+
     private readonly FlowIdentity _flow;
     private readonly StreamContext _context;
     private readonly bool _decrypted;
     private readonly BodySink _sink;
-    private readonly Dictionary<(HttpExchange, Direction), ContentDecoder> _decoders = new(DecoderKeyComparer.Instance);
-    private byte[] _scratch = new byte[256];
+    /// <summary>Made on the first content-coded body: most connections have none, and the dispatcher lives as long as its flow.</summary>
+    private Dictionary<(HttpExchange, Direction), ContentDecoder>? _decoders;
     private int _next;
 
     public HttpExchangeDispatcher(FlowIdentity flow, StreamContext context, bool decrypted)
@@ -58,9 +62,11 @@ public sealed class HttpExchangeDispatcher
     /// <summary>Method, target, Host and request headers are set.</summary>
     public void OnRequestHeaders(HttpExchange exchange)
     {
-        foreach (var observer in Hooks.Observers)
+        // Indexed loops over the hooks here and below: enumerating an IReadOnlyList allocates an enumerator per call.
+        var observers = Hooks.Observers;
+        for (var i = 0; i < observers.Count; i++)
         {
-            observer.OnRequestHeaders(exchange);
+            observers[i].OnRequestHeaders(exchange);
         }
 
         if (!Hooks.HasInspectors)
@@ -90,9 +96,10 @@ public sealed class HttpExchangeDispatcher
             exchange.ResponseIsEventStream = true;
         }
 
-        foreach (var observer in Hooks.Observers)
+        var observers = Hooks.Observers;
+        for (var i = 0; i < observers.Count; i++)
         {
-            observer.OnResponseHeaders(exchange);
+            observers[i].OnResponseHeaders(exchange);
         }
 
         if (!Hooks.HasInspectors)
@@ -118,15 +125,22 @@ public sealed class HttpExchangeDispatcher
         }
 
         var body = direction == Direction.ToServer ? exchange.RequestBody : exchange.ResponseBody;
+        var first = body.WireLength == 0;
         body.WireLength += wire.Length;
         var headers = direction == Direction.ToServer ? exchange.RequestHeaders : exchange.ResponseHeaders;
         var encoding = headers.Get("content-encoding");
         if (encoding is null)
         {
+            if (first && DeclaredLength(headers) is { } declared)
+            {
+                body.Reserve(declared, MaxBodyBytes); // one buffer of the declared size instead of doubling up to it
+            }
+
             _sink.Deliver(exchange, direction, body, wire);
             return;
         }
 
+        _decoders ??= new(DecoderKeyComparer.Instance);
         if (!_decoders.TryGetValue((exchange, direction), out var decoder))
         {
             var cap = direction == Direction.ToClient && exchange.ResponseIsEventStream ? MaxEventStreamDecodedBytes : MaxBodyBytes;
@@ -178,9 +192,10 @@ public sealed class HttpExchangeDispatcher
     public void OnRequestComplete(HttpExchange exchange)
     {
         Release(exchange, Direction.ToServer);
-        foreach (var observer in Hooks.Observers)
+        var observers = Hooks.Observers;
+        for (var i = 0; i < observers.Count; i++)
         {
-            observer.OnRequestComplete(exchange);
+            observers[i].OnRequestComplete(exchange);
         }
 
         if (Hooks.HasInspectors && exchange.RequestBody.Length > 0)
@@ -197,9 +212,10 @@ public sealed class HttpExchangeDispatcher
     {
         Release(exchange, Direction.ToServer);
         Release(exchange, Direction.ToClient);
-        foreach (var observer in Hooks.Observers)
+        var observers = Hooks.Observers;
+        for (var i = 0; i < observers.Count; i++)
         {
-            observer.OnResponseComplete(exchange, ended);
+            observers[i].OnResponseComplete(exchange, ended);
         }
 
         if (Hooks.HasInspectors && exchange.ResponseBody.Length > 0)
@@ -210,12 +226,19 @@ public sealed class HttpExchangeDispatcher
         _context.Events.Write(new HttpEvent(exchange.RequestMicros != 0 ? exchange.RequestMicros : Now, _flow, exchange, ended));
     }
 
+    /// <summary>A single, plain Content-Length (the usual form), or null: only a size hint, framing is the session's job.</summary>
+    private static long? DeclaredLength(HttpHeaderList headers) =>
+        headers.Get("content-length") is { } text
+        && long.TryParse(text.AsSpan().Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            ? length
+            : null;
+
     private static bool IsEventStream(string contentType) =>
         contentType.AsSpan().TrimStart().StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
     private void Release(HttpExchange exchange, Direction direction)
     {
-        if (_decoders.Remove((exchange, direction), out var decoder))
+        if (_decoders is not null && _decoders.Remove((exchange, direction), out var decoder))
         {
             decoder.Dispose();
         }
@@ -226,16 +249,18 @@ public sealed class HttpExchangeDispatcher
     private PayloadSource Source(HttpExchange exchange, Direction direction, string location, string? contentType) =>
         new(_flow, direction, location, exchange, contentType, Now);
 
+    /// <summary>One text value to the inspectors as UTF-8: from the stack when short (most are), else a pooled buffer.</summary>
     private void Inspect(HttpExchange exchange, Direction direction, string location, string? contentType, string value)
     {
         var needed = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (needed > _scratch.Length)
+        byte[]? rented = null;
+        Span<byte> buffer = needed <= MaxStackValueBytes ? stackalloc byte[MaxStackValueBytes] : (rented = ArrayPool<byte>.Shared.Rent(needed));
+        var length = Encoding.UTF8.GetBytes(value, buffer);
+        Hooks.Inspect(Source(exchange, direction, location, contentType), buffer[..length]);
+        if (rented is not null)
         {
-            _scratch = new byte[Math.Max(needed, _scratch.Length * 2)];
+            ArrayPool<byte>.Shared.Return(rented);
         }
-
-        var length = Encoding.UTF8.GetBytes(value, _scratch);
-        Hooks.Inspect(Source(exchange, direction, location, contentType), _scratch.AsSpan(0, length));
     }
 
     /// <summary>Location names are the same on every exchange: <see cref="PayloadLocation"/> makes each once.</summary>
@@ -269,9 +294,10 @@ public sealed class HttpExchangeDispatcher
             var incremental = direction == Direction.ToClient && exchange.ResponseIsEventStream;
             if (incremental)
             {
-                foreach (var observer in owner.Hooks.Observers)
+                var observers = owner.Hooks.Observers;
+                for (var i = 0; i < observers.Count; i++)
                 {
-                    observer.OnBodyData(exchange, direction, decoded);
+                    observers[i].OnBodyData(exchange, direction, decoded);
                 }
             }
             else if (!wasTruncated && body.Truncated)

@@ -310,9 +310,9 @@ public sealed class TlsDecryptingReader : IDisposable
 
                 _messageLeft = (_messageHeader[1] << 16) | BinaryPrimitives.ReadUInt16BigEndian(_messageHeader.AsSpan(2));
                 _extensionsFill = 0;
-                if (_messageHeader[0] == EncryptedExtensions && _messageLeft <= MaxEncryptedExtensions)
+                if (_messageHeader[0] == EncryptedExtensions && _messageLeft <= MaxEncryptedExtensions && (_extensions?.Length ?? -1) < _messageLeft)
                 {
-                    _extensions ??= new byte[MaxEncryptedExtensions];
+                    _extensions = new byte[_messageLeft]; // sized to the message: servers send a few dozen bytes, not the 4 KiB cap
                 }
             }
 

@@ -141,6 +141,74 @@ public class HpackDecoderPropertyTests
     }
 
     [Fact]
+    public void Dynamic_table_agrees_with_a_model_while_growing_from_empty_and_through_size_updates()
+    {
+        // Buffers start empty and grow with the entries; size updates shrink (evicting) and grow the bound in between.
+        int[] sizes = [4096, 0, 64, 300, 4096, 16_384, HpackLimits.MaxTableSize, 1000];
+        var table = new HpackDynamicTable(0);
+        var model = new List<(byte[] Name, byte[] Value)>();
+        var random = new Random(11);
+        for (var i = 0; i < 6000; i++)
+        {
+            if (i % 250 == 0)
+            {
+                table.SetMaxSize(sizes[(i / 250) % sizes.Length]);
+            }
+            else
+            {
+                var name = new byte[random.Next(1, 40)];
+                var value = new byte[random.Next(0, i % 7 == 0 ? 5000 : 150)];
+                random.NextBytes(name);
+                random.NextBytes(value);
+                table.Add(name, value);
+                model.Insert(0, (name, value));
+            }
+
+            var size = 0;
+            var keep = 0;
+            foreach (var (n, v) in model)
+            {
+                if (size + n.Length + v.Length + 32 > table.MaxSize)
+                {
+                    break;
+                }
+
+                size += n.Length + v.Length + 32;
+                keep++;
+            }
+
+            model.RemoveRange(keep, model.Count - keep);
+            Assert.Equal(model.Count, table.Count);
+            Assert.Equal(size, table.Size);
+            for (var k = 0; k < model.Count; k++)
+            {
+                Assert.True(table.Name(k + 1).SequenceEqual(model[k].Name));
+                Assert.True(table.Value(k + 1).SequenceEqual(model[k].Value));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_new_decoder_makes_no_table_or_scratch_buffers_until_a_block_needs_them()
+    {
+        // Two decoders per HTTP/2 connection: made up front, the 4 KiB table's buffers and the scratch were ~12 KiB each.
+        var allocated = Allocation.Measure(() => GC.KeepAlive(new HpackDecoder()));
+        Assert.True(allocated < 512, $"a new decoder allocated {allocated} bytes");
+
+        // Growing to what a realistic request uses stays well under the 4 KiB table's old fixed buffers (8 KiB + ring).
+        var block = RealisticBlock(huffman: true);
+        var grown = Allocation.Measure(() =>
+        {
+            var handler = new CountingHandler();
+            if (new HpackDecoder().Decode(block, ref handler) != HpackStatus.Done)
+            {
+                throw new InvalidOperationException("decode failed");
+            }
+        });
+        Assert.True(grown < 4096, $"decoding one request block allocated {grown} bytes");
+    }
+
+    [Fact]
     public void Valid_blocks_decode_without_allocating()
     {
         var decoder = new HpackDecoder();

@@ -47,6 +47,26 @@ public sealed class Http1SessionTests
     }
 
     [Fact]
+    public void HeaderLists_AreSizedToTheHead_AndSharedValuesAreOnlyTheRepeatingFields()
+    {
+        var fields = string.Concat(Enumerable.Range(0, 20).Select(i => $"X-Field-{i}: v{i}\r\n"));
+        const string Repeating = "User-Agent: Anthropic/Python 0.39.0\r\nAuthorization: Bearer not-a-real-token\r\n";
+        var request = $"GET /a HTTP/1.1\r\nHost: h\r\n{Repeating}{fields}\r\n";
+        var run = Run([(Direction.ToServer, request + request.Replace("/a", "/b", StringComparison.Ordinal)), (Direction.ToClient, "HTTP/1.1 204 No Content\r\nServer: s\r\n\r\nHTTP/1.1 204 No Content\r\nServer: s\r\n\r\n")]);
+        var (first, second) = (run.Observer.Completed[0], run.Observer.Completed[1]);
+
+        // 23 fields: one list of 23, not 16 grown to 32; the response's single field, List's smallest (4), not 16.
+        Assert.Equal(23, first.RequestHeaders.Count);
+        Assert.Equal(23, first.RequestHeaders.Capacity);
+        Assert.Equal(4, first.ResponseHeaders.Capacity);
+
+        // The user-agent string is shared between the two requests; the credential is decoded for each.
+        Assert.Same(first.RequestHeaders.Get("user-agent"), second.RequestHeaders.Get("user-agent"));
+        Assert.NotSame(first.RequestHeaders.Get("authorization"), second.RequestHeaders.Get("authorization"));
+        Assert.Equal(first.RequestHeaders.Get("authorization"), second.RequestHeaders.Get("authorization"));
+    }
+
+    [Fact]
     public void EveryTwoWaySplit_OfBothDirections_GivesTheSameExchanges()
     {
         var requests = Encoding.ASCII.GetBytes(PipelinedRequests);

@@ -109,6 +109,40 @@ public sealed class HttpExchangeDispatcherTests
         Assert.True(http.GetProperty("request_body_truncated").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("20000", 20_000)] // the declared size: one buffer
+    [InlineData("5000000", 20_000)] // a lie above the cap: reserved only up to the cap, the bytes still all kept
+    [InlineData("100", 20_000)] // a lie below: the body grows past it as before
+    [InlineData("5, 5", 20_000)] // a list form: no hint, grows as before
+    public void ADeclaredContentLength_SizesTheBodyOnce_AndNeverChangesWhatIsKept(string contentLength, int sent)
+    {
+        var recorder = new EventRecorder();
+        var dispatcher = new HttpExchangeDispatcher(EventRecorder.Flow(80), recorder.Context, decrypted: true);
+        var piece = new byte[500];
+        new Random(5).NextBytes(piece);
+        HttpExchange? exchange = null;
+        var allocated = Allocation.Measure(() =>
+        {
+            var x = exchange = dispatcher.Begin("HTTP/1.1");
+            x.ResponseHeaders.Add(new HttpHeader("content-length", contentLength));
+            for (var done = 0; done < sent; done += piece.Length)
+            {
+                dispatcher.OnBody(x, Direction.ToClient, piece);
+            }
+        });
+
+        Assert.Equal(sent, exchange!.ResponseBody.Length);
+        Assert.False(exchange.ResponseBody.Truncated);
+        for (var at = 0; at < sent; at += piece.Length)
+        {
+            Assert.True(exchange.ResponseBody.Content.Span.Slice(at, piece.Length).SequenceEqual(piece));
+        }
+
+        // Doubling from 256 to 32 KiB allocates ~64 KiB; the declared size, once, 20 KB (plus the exchange itself).
+        Assert.Equal(contentLength == "20000", allocated < 24_000);
+        Assert.Empty(recorder.Anomalies);
+    }
+
     [Fact]
     public void AGzipBombResponse_IsCutAtTheCap_WithAnAnomaly()
     {

@@ -1,0 +1,75 @@
+using System.Text;
+using Sensor.Core.Events;
+using Sensor.Core.Payloads;
+using Sensor.Sessions.AiApi;
+using Sensor.Tests.TestSupport;
+
+namespace Sensor.Tests.Sessions.AiApi;
+
+/// <summary>The allocation-free bearer check decides exactly as decoding the JWT payload does, and reading allocates little.</summary>
+public sealed class CredentialReaderTests
+{
+    // A JWT-shaped test token (header {"alg":"none"}, payload {"sub":"test"}); no real credential.
+    private const string Jwt = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.c2ln";
+
+    [Theory]
+    [InlineData(Jwt, true)]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0", false)] // two parts
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.a.b", false)] // four parts
+    [InlineData("xyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.c2ln", false)] // not "eyJ"
+    [InlineData("eyJ.eyJzdWIiOiJ0ZXN0In0.", true)] // empty signature is still three parts
+    [InlineData("eyJ..sig", true)] // empty payload decodes to nothing
+    [InlineData("eyJ.e.sig", false)] // one base64 character cannot be padded into a quantum
+    [InlineData("eyJ.ab-_.sig", true)] // base64url characters
+    [InlineData("eyJ.ab+/.sig", true)] // plain base64 characters are accepted too
+    [InlineData("eyJ.ab cd.sig", false)] // whitespace changes the padding count
+    [InlineData("eyJ.ab=.sig", true)] // a partial padding is completed
+    [InlineData("eyJ.a=b.sig", false)] // padding inside the text
+    public void LooksLikeJwt_MatchesJwtPayload(string token, bool expected)
+    {
+        Assert.Equal(expected, CredentialReader.JwtPayload(token) is not null);
+        Assert.Equal(expected, CredentialReader.LooksLikeJwt(token));
+    }
+
+    [Fact]
+    public void LooksLikeJwt_AgreesWithJwtPayload_OnRandomTokens()
+    {
+        // Built from the characters that matter (base64 and base64url, dots, padding, whitespace), short and long.
+        const string alphabet = "eyJABCabc019+/-_.= \t";
+        var random = new Random(17);
+        for (var round = 0; round < 20_000; round++)
+        {
+            var length = random.Next(0, round % 10 == 0 ? 4000 : 40);
+            var chars = new char[length];
+            for (var i = 0; i < length; i++)
+            {
+                chars[i] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            var token = (round % 2 == 0 ? "eyJ" : string.Empty) + new string(chars);
+            Assert.Equal(CredentialReader.JwtPayload(token) is not null, CredentialReader.LooksLikeJwt(token));
+        }
+    }
+
+    [Fact]
+    public void Read_BearerJwt_IsKindJwt_WithAHashOfTheTokenAndNoPrefixMismatch()
+    {
+        var exchange = new HttpExchange(EventRecorder.Flow(443), "HTTP/1.1", 0);
+        exchange.RequestHeaders.Add(new HttpHeader("authorization", "Bearer  " + Jwt + " "));
+        var credential = CredentialReader.Read(exchange)!;
+        Assert.Equal("jwt", credential.Kind);
+        Assert.Equal("eyJ", credential.FormatPrefix);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Jwt))), credential.Sha256Hex);
+    }
+
+    [Fact]
+    public void Read_AllocatesOnlyTheResult()
+    {
+        var exchange = new HttpExchange(EventRecorder.Flow(443), "HTTP/1.1", 0);
+        exchange.RequestHeaders.Add(new HttpHeader("authorization", "Bearer " + Jwt));
+        var allocated = Allocation.Measure(() => GC.KeepAlive(CredentialReader.Read(exchange)));
+
+        // The CredentialInfo and its 64-character hex hash; splitting and decoding the token used to add ~1 KB.
+        Assert.True(allocated < 400, $"{allocated} bytes");
+    }
+}
