@@ -17,7 +17,7 @@ internal static partial class ToolPoisoningRules
     // running them over every description of the 1 GiB harness capture). Backtracking is safe here: every loop is a
     // \s+ or \s* followed by a letter or '>' it cannot match (the generator makes such loops atomic), and the rest are
     // literal alternations, so a match attempt costs at most the whitespace run after its start. Same matches as the
-    // NonBacktracking engine gave (ToolPoisoningRulesEngineTests compares both on seeded random text).
+    // NonBacktracking engine gave (GeneratedRegexEngineTests compares both on seeded random text).
     internal const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
     /// <summary>Tags that models are trained to obey and UIs do not render: the evidence is the tag as written, upper-cased.</summary>

@@ -5,10 +5,10 @@ using Sensor.Threats;
 namespace Sensor.Tests.Threats;
 
 /// <summary>
-/// The tool-poisoning patterns are source-generated (backtracking) rather than built with NonBacktracking at start-up:
+/// The tool-poisoning patterns and the ignore-previous-instructions pattern are source-generated (backtracking) rather than built with NonBacktracking at start-up:
 /// on seeded random text over the patterns' own vocabulary both engines give the same matches, positions and groups.
 /// </summary>
-public sealed class ToolPoisoningRulesEngineTests
+public sealed class GeneratedRegexEngineTests
 {
     // Words of the patterns (in several cases), their near misses, whitespace of several kinds, and the punctuation
     // the patterns use; random concatenations of these make matches, partial matches and overlaps likely.
@@ -24,6 +24,8 @@ public sealed class ToolPoisoningRulesEngineTests
         "<important>", "< SYSTEM >", "<instructions\t>", "<instruction>", "<Hidden >", "<secret", "critical>", "do not tell", "DO  NOT\nmention",
         "don't show", "never inform", "never  reveal", "do not notify", "without telling the user", "without  asking the\tuser",
         "without notifying the", "user must not know", "human should not be told", "user should not see", "users must not",
+        "ignore", "Disregard", "forget", "all", "any", "previous", "prior", "above", "earlier", "preceding", "instructions", "prompt", "prompts",
+        "messages", "rules", "ignore all previous instructions", "disregard the above rules", "forget any prior prompts", "ignore previous",
     ];
 
     public static TheoryData<string> Patterns => new(
@@ -31,7 +33,8 @@ public sealed class ToolPoisoningRulesEngineTests
         ToolPoisoningRules.SecretPathPattern,
         ToolPoisoningRules.ReadVerbPattern,
         ToolPoisoningRules.ConcealVerbPattern,
-        ToolPoisoningRules.ConcealPhrasePattern);
+        ToolPoisoningRules.ConcealPhrasePattern,
+        HiddenContent.IgnorePreviousPattern);
 
     [Theory]
     [MemberData(nameof(Patterns))]
@@ -43,9 +46,10 @@ public sealed class ToolPoisoningRulesEngineTests
             ToolPoisoningRules.SecretPathPattern => ToolPoisoningRules.SecretPath(),
             ToolPoisoningRules.ReadVerbPattern => ToolPoisoningRules.ReadVerb(),
             ToolPoisoningRules.ConcealVerbPattern => ToolPoisoningRules.ConcealVerb(),
-            _ => ToolPoisoningRules.ConcealPhrase(),
+            ToolPoisoningRules.ConcealPhrasePattern => ToolPoisoningRules.ConcealPhrase(),
+            _ => HiddenContent.IgnorePreviousRegex(),
         };
-        var reference = new Regex(pattern, ToolPoisoningRules.Options | RegexOptions.NonBacktracking);
+        var reference = new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
         var random = new Random(pattern.Length);
         var matched = 0;
         for (var round = 0; round < 4000; round++)
