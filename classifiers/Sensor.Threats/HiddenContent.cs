@@ -14,7 +14,7 @@ internal readonly record struct HiddenMatch(string Evidence, string HiddenText);
 /// poisoning): HTML comments, CSS-hidden elements, Unicode tag characters (U+E0000–E007F, which map 1:1 to ASCII and
 /// render as nothing), runs of zero-width characters, and instruction blocks such as <c>&lt;IMPORTANT&gt;</c>.
 /// </summary>
-internal static class HiddenContent
+internal static partial class HiddenContent
 {
     public const string HtmlComment = "html-comment";
     public const string CssHidden = "css-hidden-html";
@@ -41,13 +41,32 @@ internal static class HiddenContent
     // (tag characters), zero-width characters, and 'i'/'I' for "ignore previous instructions".
     private static readonly SearchValues<char> s_triggers = SearchValues.Create("<\uDB40\u200B\u200C\u2060\u2061\u2062\u2063\u2064\uFEFFiI");
 
+    // The triggers of every rule but "ignore previous instructions" (which needs an 'i'/'I' trigger and one of its verbs).
+    private static readonly SearchValues<char> s_markup = SearchValues.Create("<\uDB40\u200B\u200C\u2060\u2061\u2062\u2063\u2064\uFEFF");
+
+    private static readonly SearchValues<char> s_letterI = SearchValues.Create("iI");
+
+    // The verbs IgnorePreviousRegex starts with. Ordinal ignore-case folds every case variant the regex's invariant
+    // IgnoreCase accepts for their letters (HiddenContentPrefilterTests pins that), so no match lacks one of them; a
+    // plain English text has an 'i' but seldom these words, and the scan is far cheaper than the regex.
+    private static readonly SearchValues<string> s_ignoreVerbs = SearchValues.Create(["ignore", "disregard", "forget"], StringComparison.OrdinalIgnoreCase);
+
     private static readonly Regex s_hiddenStyle = new(
         @"<([a-z][a-z0-9]*)\b[^>]*\bstyle\s*=\s*[""']?[^>]*\b(display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(px|pt|em)?\s*[;""']|opacity\s*:\s*0\s*[;""'])[^>]*>",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
-    private static readonly Regex s_ignorePrevious = new(
-        @"\b(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier|preceding)\s+(instructions|prompts?|messages|rules)\b",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    internal const string IgnorePreviousPattern =
+        @"\b(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier|preceding)\s+(instructions|prompts?|messages|rules)\b";
+
+    // Source-generated, as ToolPoisoningRules' patterns (nothing built at start-up): its loops are whitespace before a
+    // letter and its optional words are literals, so backtracking costs at most the whitespace run after a start.
+    // Only its match start is read, which both engines agree on (GeneratedRegexEngineTests).
+    [GeneratedRegex(IgnorePreviousPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    internal static partial Regex IgnorePreviousRegex();
+
+    /// <summary>False when <see cref="Find"/> would find nothing in <paramref name="text"/> (a few vectorised scans, no rule run).</summary>
+    public static bool MayHide(ReadOnlySpan<char> text) =>
+        text.IndexOfAny(s_markup) >= 0 || (text.IndexOfAny(s_letterI) >= 0 && text.IndexOfAny(s_ignoreVerbs) >= 0);
 
     /// <summary>Adds what is hidden in <paramref name="text"/> to <paramref name="into"/>.</summary>
     public static void Find(string text, List<HiddenMatch> into)
@@ -62,7 +81,7 @@ internal static class HiddenContent
         FindStyledElements(text, into, start);
         FindTagCharacters(text, into, start);
         FindZeroWidth(text, into, start);
-        if (into.Count - start < MaxMatchesPerText && s_ignorePrevious.Match(text) is { Success: true } ignore)
+        if (into.Count - start < MaxMatchesPerText && text.AsSpan().IndexOfAny(s_ignoreVerbs) >= 0 && IgnorePreviousRegex().Match(text) is { Success: true } ignore)
         {
             into.Add(new HiddenMatch(IgnorePrevious, Collapse(Sentence(text, ignore.Index))));
         }

@@ -101,15 +101,9 @@ public sealed partial class McpThreatDetector
         foreach (var argument in arguments.EnumerateObject())
         {
             _credentials.Clear();
-            string? secretSource = null;
-            JsonStrings.Visit(argument.Value, text =>
-            {
-                if (_credentials.Count == 0)
-                {
-                    CredentialSniffer.Find(text, _credentials);
-                    secretSource = _credentials.Count > 0 ? text : null;
-                }
-            });
+            _credentialVisitor.SecretSource = null;
+            JsonStrings.Visit(argument.Value, _credentialVisitor);
+            var secretSource = _credentialVisitor.SecretSource;
             if (_credentials.Count == 0 || secretSource is null || findings++ >= MaxFindingsPerMessage)
             {
                 continue;
@@ -131,7 +125,7 @@ public sealed partial class McpThreatDetector
     private void CheckToolResult(McpMessage message, JsonElement result)
     {
         _hidden.Clear();
-        if (!JsonStrings.Visit(result, text => HiddenContent.Find(text, _hidden)))
+        if (!JsonStrings.Visit(result, _hiddenVisitor))
         {
             _anomalies.Report(AnomalyKind.McpThreatStateCap, message.TimestampMicros, message.Flow);
         }
@@ -166,5 +160,27 @@ public sealed partial class McpThreatDetector
         {
             _anomalies.Report(AnomalyKind.McpThreatStateCap, message.TimestampMicros, message.Flow);
         }
+    }
+
+    /// <summary>The credentials in an argument's strings: the first string holding any is the secret's source.</summary>
+    private sealed class CredentialVisitor(List<CredentialHit> credentials) : JsonStringVisitor
+    {
+        public string? SecretSource { get; set; }
+
+        public override bool MayMatch(ReadOnlySpan<char> text) => credentials.Count == 0 && CredentialSniffer.MayContain(text);
+
+        public override void Visit(string text)
+        {
+            CredentialSniffer.Find(text, credentials);
+            SecretSource = credentials.Count > 0 ? text : null;
+        }
+    }
+
+    /// <summary>Hidden content anywhere in a result's strings.</summary>
+    private sealed class HiddenVisitor(List<HiddenMatch> hidden) : JsonStringVisitor
+    {
+        public override bool MayMatch(ReadOnlySpan<char> text) => HiddenContent.MayHide(text);
+
+        public override void Visit(string text) => HiddenContent.Find(text, hidden);
     }
 }

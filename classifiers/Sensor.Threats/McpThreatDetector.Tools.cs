@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
+using Sensor.Core.Json;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Payloads;
 using Sensor.Core.Events;
@@ -18,6 +17,8 @@ public sealed partial class McpThreatDetector
         }
 
         var findings = 0;
+        var keys = message.ToolKeys;
+        var index = -1;
         foreach (var tool in tools.EnumerateArray())
         {
             if (findings >= MaxFindingsPerMessage)
@@ -25,12 +26,20 @@ public sealed partial class McpThreatDetector
                 break;
             }
 
-            if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
+            if (tool.ValueKind != JsonValueKind.Object)
             {
                 continue;
             }
 
-            var verdict = Verdict(tool, nameElement);
+            // The parser's keys count the objects of the list, named or not.
+            index++;
+            if (!tool.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            var key = keys is not null && index < keys.Count ? keys[index] : RawJsonKey.Of(tool);
+            var verdict = Verdict(tool, nameElement, key);
             if (ReportToolPoisoning(message, verdict))
             {
                 findings++;
@@ -47,11 +56,8 @@ public sealed partial class McpThreatDetector
     /// What one tool definition is (name, definition hash) and what it breaks: a server lists the same bytes on every
     /// session, so this is worked out once per definition (keyed by the SHA-256 of its raw text) and then looked up.
     /// </summary>
-    private ToolVerdict Verdict(JsonElement tool, JsonElement nameElement)
+    private ToolVerdict Verdict(JsonElement tool, JsonElement nameElement, RawJsonKey key)
     {
-        Span<byte> rawHash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(JsonMarshal.GetRawUtf8Value(tool), rawHash);
-        var key = (MemoryMarshal.Read<UInt128>(rawHash), MemoryMarshal.Read<UInt128>(rawHash[16..]));
         if (_verdicts.TryGetValue(key, out var verdict))
         {
             return verdict;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using System.Text.Json;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
+using Sensor.Core.Json;
 using Sensor.Core.Payloads;
 using Sensor.Core.Security;
 using Sensor.Core.Streams;
@@ -44,13 +45,17 @@ public sealed partial class McpThreatDetector : IMcpObserver
     private readonly List<HiddenMatch> _hidden = [];
     private readonly List<CredentialHit> _credentials = [];
     private readonly List<string> _addresses = [];
-    private readonly Dictionary<(UInt128, UInt128), ToolVerdict> _verdicts = [];
+    private readonly Dictionary<RawJsonKey, ToolVerdict> _verdicts = [];
+    private readonly CredentialVisitor _credentialVisitor;
+    private readonly HiddenVisitor _hiddenVisitor;
 
     public McpThreatDetector(StreamContext context, McpThreatState state)
     {
         _events = context.Events;
         _anomalies = context.Anomalies;
         _state = state;
+        _credentialVisitor = new CredentialVisitor(_credentials);
+        _hiddenVisitor = new HiddenVisitor(_hidden);
     }
 
     public void OnMessage(McpMessage message)

@@ -47,6 +47,14 @@ public sealed class McpMessage
     /// </summary>
     public JsonElement? Root { get; init; }
 
+    /// <summary>
+    /// For a <c>tools/list</c> result read by the MCP parser: the <see cref="Json.RawJsonKey"/> of each object in
+    /// <c>result.tools</c>, in order (other entries skipped), which the parser computed for its tool digests, so
+    /// observers keying memos by definition need not hash them again. Null when not computed; may be shorter than the
+    /// list when the parser stopped early (observers compute the missing keys).
+    /// </summary>
+    public IReadOnlyList<Json.RawJsonKey>? ToolKeys { get; init; }
+
     /// <summary>The HTTP exchange that carried it, if any.</summary>
     public HttpExchange? Exchange { get; init; }
 

@@ -23,9 +23,17 @@ public static class JsonRpcReader
             return JsonRpcStatus.TooLarge;
         }
 
-        if (body.Trim(" \t\r\n"u8).IsEmpty)
+        var trimmed = body.Trim(" \t\r\n"u8);
+        if (trimmed.IsEmpty)
         {
             return JsonRpcStatus.Empty;
+        }
+
+        if (!CanStartValue(trimmed))
+        {
+            // Plain-text bodies ("Accepted" on a 202, form-encoded OAuth token requests) are common on MCP hosts; the
+            // reader would throw on their first byte, at depth 0, which is the status returned here without the throw.
+            return JsonRpcStatus.InvalidJson;
         }
 
         var reader = new Utf8JsonReader(body, s_options);
@@ -73,6 +81,19 @@ public static class JsonRpcReader
             return reader.CurrentDepth >= JsonRpcLimits.MaxDepth - 1 ? JsonRpcStatus.TooDeep : JsonRpcStatus.InvalidJson;
         }
     }
+
+    /// <summary>
+    /// False when the reader's first <c>Read</c> would throw: the first byte after JSON whitespace starts no JSON value
+    /// (RFC 8259 §2), or a literal (<c>true</c>, <c>false</c>, <c>null</c>) is misspelt. True promises nothing.
+    /// </summary>
+    private static bool CanStartValue(ReadOnlySpan<byte> trimmed) => trimmed[0] switch
+    {
+        (byte)'{' or (byte)'[' or (byte)'"' or (byte)'-' or (>= (byte)'0' and <= (byte)'9') => true,
+        (byte)'t' => trimmed.StartsWith("true"u8),
+        (byte)'f' => trimmed.StartsWith("false"u8),
+        (byte)'n' => trimmed.StartsWith("null"u8),
+        _ => false,
+    };
 
     private static JsonRpcStatus ReadBatch(ref Utf8JsonReader reader, List<JsonRpcMessageInfo> messages)
     {

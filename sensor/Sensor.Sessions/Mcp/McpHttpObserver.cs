@@ -395,6 +395,7 @@ internal sealed class McpHttpObserver : IHttpObserver
             Authenticated = state.Authenticated,
             Json = json,
             Root = document?.RootElement,
+            ToolKeys = details.ToolKeys,
             Exchange = exchange,
             TimestampMicros = Now,
         };

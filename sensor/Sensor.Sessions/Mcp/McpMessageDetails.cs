@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Sensor.Core.Json;
+using Sensor.Core.Payloads;
 using Sensor.Protocols.JsonRpc;
 
 namespace Sensor.Sessions.Mcp;
@@ -26,6 +28,9 @@ internal sealed class McpMessageDetails
     public List<(string Name, string Sha256)>? Tools { get; private set; }
 
     public List<string>? ArgumentNames { get; private set; }
+
+    /// <summary>The raw-text key of each object in a tools/list result's <c>tools</c>, in order (see <see cref="McpMessage.ToolKeys"/>).</summary>
+    public List<RawJsonKey>? ToolKeys { get; private set; }
 
     /// <summary>Options every MCP message is parsed with (the JSON-RPC reader's depth).</summary>
     public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = JsonRpcLimits.MaxDepth };
@@ -100,7 +105,11 @@ internal sealed class McpMessageDetails
 
         if (method == "tools/call" && Object(parameters, "arguments") is { } arguments)
         {
-            ArgumentNames = [.. arguments.EnumerateObject().Select(p => p.Name)];
+            ArgumentNames = [];
+            foreach (var argument in arguments.EnumerateObject())
+            {
+                ArgumentNames.Add(argument.Name);
+            }
         }
     }
 
@@ -117,11 +126,15 @@ internal sealed class McpMessageDetails
         if (method == "tools/list" && result.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
             Tools = [];
+            ToolKeys = [];
             foreach (var tool in tools.EnumerateArray())
             {
                 if (tool.ValueKind == JsonValueKind.Object)
                 {
-                    Tools.Add((Text(tool, "name") ?? string.Empty, McpToolDigest.Sha256Hex(tool)));
+                    // The key first: it stays right for this tool even if its name cannot be read as text.
+                    var key = RawJsonKey.Of(tool);
+                    ToolKeys.Add(key);
+                    Tools.Add((Text(tool, "name") ?? string.Empty, McpToolDigest.Sha256Hex(tool, key)));
                 }
             }
         }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Sensor.Core.Json;
@@ -22,15 +21,14 @@ internal static class McpToolDigest
     /// </summary>
     public const int MaxCachedDefinitions = 16_384;
 
-    private static readonly ConcurrentDictionary<(UInt128, UInt128), string> s_byRawBytes = new();
+    private static readonly ConcurrentDictionary<RawJsonKey, string> s_byRawBytes = new();
 
-    public static string Sha256Hex(JsonElement tool)
+    public static string Sha256Hex(JsonElement tool) => Sha256Hex(tool, RawJsonKey.Of(tool));
+
+    /// <summary>The digest of <paramref name="tool"/>, whose raw text has the key <paramref name="key"/>.</summary>
+    public static string Sha256Hex(JsonElement tool, RawJsonKey key)
     {
-        // The key is the SHA-256 of the raw text: equal bytes are the same definition, whatever the canonical form says.
-        var raw = JsonMarshal.GetRawUtf8Value(tool);
-        Span<byte> rawHash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(raw, rawHash);
-        var key = (MemoryMarshal.Read<UInt128>(rawHash), MemoryMarshal.Read<UInt128>(rawHash[16..]));
+        // Equal raw bytes are the same definition, whatever the canonical form says.
         if (s_byRawBytes.TryGetValue(key, out var digest))
         {
             return digest;

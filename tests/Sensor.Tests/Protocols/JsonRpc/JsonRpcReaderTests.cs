@@ -80,6 +80,42 @@ public sealed class JsonRpcReaderTests
         Assert.Equal(expected, JsonRpcReader.Read(Encoding.UTF8.GetBytes(body), [], out _));
     }
 
+    [Theory]
+    [InlineData("Accepted")]
+    [InlineData("grant_type=authorization_code&code=abc&redirect_uri=http%3A%2F%2Flocalhost")]
+    [InlineData("<html><body>Not Found</body></html>")]
+    [InlineData(" \r\n Method Not Allowed")]
+    [InlineData("nope")]
+    [InlineData("tru")]
+    [InlineData("fals")]
+    [InlineData("\uFEFF{}")]
+    public void PlainTextBody_IsInvalidJson_WithoutThrowing(string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var status = JsonRpcStatus.Ok;
+
+        var thrown = FirstChance.Count<JsonException>(() => status = JsonRpcReader.Read(bytes, [], out _));
+
+        Assert.Equal(JsonRpcStatus.InvalidJson, status);
+        Assert.Equal("malformed", Reference(bytes));
+        Assert.Equal(0, thrown);
+    }
+
+    [Fact]
+    public void EveryFirstByte_MatchesJsonDocument()
+    {
+        // The shape test decides on the first byte (and a literal's spelling): every byte, before valid and invalid rests.
+        string[] rests = ["", "{}", "rue", "alse", "ull", "1", "\"a\"", " {\"jsonrpc\":\"2.0\",\"method\":\"a\"}"];
+        for (var first = 0; first < 256; first++)
+        {
+            foreach (var rest in rests)
+            {
+                var input = new[] { (byte)first }.Concat(Encoding.UTF8.GetBytes(rest)).ToArray();
+                Assert.Equal(Reference(input), Ours(input));
+            }
+        }
+    }
+
     [Fact]
     public void DepthCap_IsAStatus()
     {
