@@ -37,18 +37,13 @@ internal static partial class HiddenContent
     // Zero-width space, non-joiner, word joiner, invisible operators, BOM. Not U+200D (ZWJ): emoji sequences use it.
     private static readonly SearchValues<char> s_zeroWidth = SearchValues.Create("\u200B\u200C\u2060\u2061\u2062\u2063\u2064\uFEFF");
 
-    // Triggers that make any rule worth running: '<' (comments, tags, styled elements), a high surrogate of plane 14
-    // (tag characters), zero-width characters, and 'i'/'I' for "ignore previous instructions".
-    private static readonly SearchValues<char> s_triggers = SearchValues.Create("<\uDB40\u200B\u200C\u2060\u2061\u2062\u2063\u2064\uFEFFiI");
-
-    // The triggers of every rule but "ignore previous instructions" (which needs an 'i'/'I' trigger and one of its verbs).
+    // Triggers of every rule but "ignore previous instructions": '<' (comments, tags, styled elements), a high surrogate
+    // of plane 14 (tag characters), zero-width characters. That rule's trigger is one of its verbs (s_ignoreVerbs).
     private static readonly SearchValues<char> s_markup = SearchValues.Create("<\uDB40\u200B\u200C\u2060\u2061\u2062\u2063\u2064\uFEFF");
-
-    private static readonly SearchValues<char> s_letterI = SearchValues.Create("iI");
 
     // The verbs IgnorePreviousRegex starts with. Ordinal ignore-case folds every case variant the regex's invariant
     // IgnoreCase accepts for their letters (HiddenContentPrefilterTests pins that), so no match lacks one of them; a
-    // plain English text has an 'i' but seldom these words, and the scan is far cheaper than the regex.
+    // plain English text seldom has these words, and the scan is far cheaper than the regex.
     private static readonly SearchValues<string> s_ignoreVerbs = SearchValues.Create(["ignore", "disregard", "forget"], StringComparison.OrdinalIgnoreCase);
 
     private static readonly Regex s_hiddenStyle = new(
@@ -66,12 +61,12 @@ internal static partial class HiddenContent
 
     /// <summary>False when <see cref="Find"/> would find nothing in <paramref name="text"/> (a few vectorised scans, no rule run).</summary>
     public static bool MayHide(ReadOnlySpan<char> text) =>
-        text.IndexOfAny(s_markup) >= 0 || (text.IndexOfAny(s_letterI) >= 0 && text.IndexOfAny(s_ignoreVerbs) >= 0);
+        text.IndexOfAny(s_markup) >= 0 || text.IndexOfAny(s_ignoreVerbs) >= 0;
 
     /// <summary>Adds what is hidden in <paramref name="text"/> to <paramref name="into"/>.</summary>
     public static void Find(string text, List<HiddenMatch> into)
     {
-        if (text.AsSpan().IndexOfAny(s_triggers) < 0)
+        if (!MayHide(text))
         {
             return;
         }
