@@ -21,26 +21,36 @@ public sealed class DnsEvent : SensorEvent
 
     public override void WriteBody(Utf8JsonWriter writer)
     {
+        // Names and RDATA are UTF-8 already (DnsText): written as bytes, without a UTF-16 string per field.
         var m = _message;
         writer.WriteStartObject("dns"u8);
         writer.WriteString("type"u8, m.IsResponse ? "answer"u8 : "query"u8);
         writer.WriteNumber("id"u8, m.Id);
-        if (m.Questions.Count > 0)
+        if (m.Questions.Length > 0)
         {
-            writer.WriteString("rrname"u8, m.Questions[0].Name);
-            writer.WriteString("rrtype"u8, DnsRecordTypes.Name(m.Questions[0].Type));
+            writer.WriteString("rrname"u8, m.Questions[0].NameUtf8);
+            WriteType(writer, m.Questions[0].Type);
         }
 
         if (m.IsResponse)
         {
-            writer.WriteString("rcode"u8, DnsRecordTypes.RcodeName(m.Rcode));
+            var rcode = DnsRecordTypes.KnownRcodeNameUtf8(m.Rcode);
+            if (rcode.IsEmpty)
+            {
+                writer.WriteString("rcode"u8, DnsRecordTypes.RcodeName(m.Rcode));
+            }
+            else
+            {
+                writer.WriteString("rcode"u8, rcode);
+            }
+
             writer.WriteStartArray("answers"u8);
-            foreach (var answer in m.Answers)
+            foreach (ref readonly var answer in m.Answers)
             {
                 writer.WriteStartObject();
-                writer.WriteString("rrname"u8, answer.Name);
-                writer.WriteString("rrtype"u8, DnsRecordTypes.Name(answer.Type));
-                writer.WriteString("rdata"u8, answer.Data);
+                writer.WriteString("rrname"u8, answer.NameUtf8);
+                WriteType(writer, answer.Type);
+                writer.WriteString("rdata"u8, answer.DataUtf8);
                 writer.WriteNumber("ttl"u8, answer.Ttl);
                 writer.WriteEndObject();
             }
@@ -59,5 +69,18 @@ public sealed class DnsEvent : SensorEvent
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    private static void WriteType(Utf8JsonWriter writer, ushort type)
+    {
+        var known = DnsRecordTypes.KnownNameUtf8(type);
+        if (known.IsEmpty)
+        {
+            writer.WriteString("rrtype"u8, DnsRecordTypes.Name(type));
+        }
+        else
+        {
+            writer.WriteString("rrtype"u8, known);
+        }
     }
 }
