@@ -48,7 +48,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         _ownsStream = ownsStream;
         _writer = new Utf8JsonWriter(_buffer, s_writerOptions);
         _scratchWriter = new Utf8JsonWriter(_scratch, s_writerOptions);
-        var sensorJson = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["name"] = sensor.Name, ["mode"] = sensor.Mode });
+        var sensorJson = SensorObject(sensor);
         _sensorTail = Fragment(w =>
         {
             w.WritePropertyName("sensor"u8);
@@ -108,6 +108,24 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         {
             _stream.Dispose();
         }
+    }
+
+    /// <summary>
+    /// <c>{"name":...,"mode":...}</c> with the default (strict) escaping, as JsonSerializer writes a dictionary of the two:
+    /// a plain writer, because the serializer's first use costs ~50 ms of start-up (reflection metadata, JIT).
+    /// </summary>
+    private static byte[] SensorObject(SensorInfo sensor)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, sensor.Name);
+            writer.WriteString("mode"u8, sensor.Mode);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private byte[] EventType(string eventType)
