@@ -23,6 +23,11 @@ public sealed class DnsTextEquivalenceTests
     {
         byte[] quoted = [0x04, (byte)'a', (byte)'"', (byte)'\\', 0xC3, 0x03, .. "com"u8, 0x00];
         yield return DnsVectors.Question(quoted);
+        yield return DnsVectors.Question([0x0B, .. "<b>&'+`~{}|"u8, 0x03, .. "com"u8, 0x00]); // printable, plain path: the writer must agree
+        var type256 = DnsVectors.Question([0x03, .. "www"u8, 0x00]); // QTYPE 256 has no mnemonic: the writer path
+        type256[^4] = 0x01;
+        type256[^3] = 0x00;
+        yield return type256;
         byte[] header = DnsVectors.Header(1, 6);
         yield return
         [
