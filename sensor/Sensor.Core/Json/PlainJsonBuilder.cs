@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 
 namespace Sensor.Core.Json;
@@ -18,6 +19,10 @@ public sealed class PlainJsonBuilder
     [ThreadStatic]
     private static PlainJsonBuilder? t_shared;
 
+    /// <summary>Printable ASCII but the quote and the backslash: the bytes Utf8JsonWriter copies into a string unescaped.</summary>
+    private static readonly SearchValues<byte> s_plain = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Select(b => (byte)b).Where(b => b is not (byte)'"' and not (byte)'\\')]);
+
     private byte[] _bytes = new byte[InitialCapacity];
 
     /// <summary>A value (or a closed container) was written last at this level: the next member or element needs a comma.</summary>
@@ -36,9 +41,16 @@ public sealed class PlainJsonBuilder
         return builder;
     }
 
+    /// <summary>This thread's builder, emptied, placed after a member of an object that is already open (the next member takes a comma).</summary>
+    public static PlainJsonBuilder SharedAfterMember()
+    {
+        var builder = Shared();
+        builder._afterValue = true;
+        return builder;
+    }
+
     /// <summary>True when <paramref name="utf8"/> goes into a JSON string as it is: printable ASCII, no quote, no backslash.</summary>
-    public static bool IsPlain(ReadOnlySpan<byte> utf8) =>
-        utf8.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0 && utf8.IndexOfAny((byte)'"', (byte)'\\') < 0;
+    public static bool IsPlain(ReadOnlySpan<byte> utf8) => utf8.IndexOfAnyExcept(s_plain) < 0;
 
     public void StartObject() => Open((byte)'{');
 

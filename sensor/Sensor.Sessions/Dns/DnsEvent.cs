@@ -24,7 +24,7 @@ public sealed class DnsEvent : SensorEvent
     {
         // Most messages are plain ASCII throughout: built as bytes and copied once, not ~15 writer calls each.
         var plain = PlainJsonBuilder.Shared();
-        if (TryBuildPlain(plain))
+        if (TryBuildPlain(plain, asMember: false))
         {
             writer.WritePropertyName("dns"u8);
             writer.WriteRawValue(plain.Written, skipInputValidation: true);
@@ -34,11 +34,21 @@ public sealed class DnsEvent : SensorEvent
         WriteEscaped(writer);
     }
 
-    /// <summary>The same bytes as <see cref="WriteEscaped"/>; false when a name or RDATA needs escaping.</summary>
-    private bool TryBuildPlain(PlainJsonBuilder json)
+    public override bool TryWritePlainBody(PlainJsonBuilder json) => TryBuildPlain(json, asMember: true);
+
+    /// <summary>The same bytes as <see cref="WriteEscaped"/> (the member, or only its value); false when a name or RDATA needs escaping.</summary>
+    private bool TryBuildPlain(PlainJsonBuilder json, bool asMember)
     {
         var m = _message;
-        json.StartObject();
+        if (asMember)
+        {
+            json.StartObject("dns"u8);
+        }
+        else
+        {
+            json.StartObject();
+        }
+
         json.String("type"u8, m.IsResponse ? "answer"u8 : "query"u8);
         json.Number("id"u8, m.Id);
         if (m.Questions.Length > 0 && !(json.String("rrname"u8, m.Questions[0].NameUtf8) && PlainType(json, m.Questions[0].Type)))

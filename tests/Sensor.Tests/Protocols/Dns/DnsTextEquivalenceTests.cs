@@ -1,8 +1,11 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Sensor.Core.Events;
 using Sensor.Protocols.Dns;
 using Sensor.Sessions.Dns;
+using Sensor.Sinks;
 using Sensor.Tests.TestSupport;
 
 namespace Sensor.Tests.Protocols.Dns;
@@ -92,6 +95,45 @@ public sealed class DnsTextEquivalenceTests
                 AssertSame(message[..length]);
             }
         }
+    }
+
+    /// <summary>
+    /// Whole EVE lines: the sink writes a plain dns event as bytes (<see cref="DnsEvent.TryWritePlainBody"/>), not through
+    /// the writer; every line must be the line the old event gave through the writer, envelope included.
+    /// </summary>
+    [Fact]
+    public void SinkLines_AreTheOldEventsLines()
+    {
+        var flow = EventRecorder.Flow(53, protocol: 17);
+        flow.AppProto = "dns";
+        using var fast = new MemoryStream();
+        using var old = new MemoryStream();
+        var lines = 0;
+        using (var fastSink = new EveJsonEventSink(fast, new SensorInfo("s", SensorInfo.ModePcap), ownsStream: false))
+        using (var oldSink = new EveJsonEventSink(old, new SensorInfo("s", SensorInfo.ModePcap), ownsStream: false))
+        {
+            foreach (var input in Inputs())
+            {
+                if (DnsMessageReader.Read(input, out var message) == DnsStatus.Ok && LegacyDnsMessageReader.Read(input, out var legacy) == DnsStatus.Ok)
+                {
+                    fastSink.Write(new DnsEvent(1_795_494_802_375_071 + lines, flow, message!));
+                    oldSink.Write(new LegacyEvent(1_795_494_802_375_071 + lines, flow, legacy!));
+                    lines++;
+                }
+            }
+        }
+
+        Assert.True(lines > 50);
+        Assert.Equal(Encoding.UTF8.GetString(old.ToArray()), Encoding.UTF8.GetString(fast.ToArray()));
+        Assert.All(Encoding.UTF8.GetString(fast.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries), line => JsonDocument.Parse(line).Dispose());
+    }
+
+    /// <summary>The old dns event: written by the writer only.</summary>
+    private sealed class LegacyEvent(long timestampMicros, FlowIdentity flow, LegacyDnsMessage message) : SensorEvent(timestampMicros, flow)
+    {
+        public override string EventType => "dns";
+
+        public override void WriteBody(Utf8JsonWriter writer) => LegacyDnsEventBody.Write(writer, message);
     }
 
     private static void AssertSame(byte[] input)
