@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
 
@@ -17,12 +18,11 @@ public sealed class CountingEventSink : IEventSink
 
     public void Write(SensorEvent sensorEvent)
     {
-        var counts = _counters.EventsByType;
-        counts[sensorEvent.EventType] = counts.GetValueOrDefault(sensorEvent.EventType) + 1;
+        // One hash lookup per count (every event passes here), not a read and a write.
+        CollectionsMarshal.GetValueRefOrAddDefault(_counters.EventsByType, sensorEvent.EventType, out _)++;
         if (sensorEvent.SummaryLabel is { } label)
         {
-            var key = (sensorEvent.EventType, label);
-            _counters.EventsByLabel[key] = _counters.EventsByLabel.GetValueOrDefault(key) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(_counters.EventsByLabel, (sensorEvent.EventType, label), out _)++;
         }
 
         _inner.Write(sensorEvent);

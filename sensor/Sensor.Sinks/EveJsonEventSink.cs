@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sensor.Core.Events;
+using Sensor.Core.Json;
 
 namespace Sensor.Sinks;
 
@@ -20,6 +21,9 @@ namespace Sensor.Sinks;
 public sealed class EveJsonEventSink : IEventSink, IDisposable
 {
     private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>What the writer writes before the time (the relaxed encoder leaves the time's '+' as it is).</summary>
+    private static ReadOnlySpan<byte> TimestampPrefix => "{\"timestamp\":\""u8;
 
     /// <summary>Longest encoded flow_id: ',"flow_id":' and a long.</summary>
     private const int FlowIdBytes = 11 + 20;
@@ -48,7 +52,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         _ownsStream = ownsStream;
         _writer = new Utf8JsonWriter(_buffer, s_writerOptions);
         _scratchWriter = new Utf8JsonWriter(_scratch, s_writerOptions);
-        var sensorJson = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["name"] = sensor.Name, ["mode"] = sensor.Mode });
+        var sensorJson = SensorObject(sensor);
         _sensorTail = Fragment(w =>
         {
             w.WritePropertyName("sensor"u8);
@@ -59,14 +63,44 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
 
     public void Write(SensorEvent sensorEvent)
     {
-        var w = _writer;
-        w.Reset(_buffer);
-        w.WriteStartObject();
-        Span<byte> time = stackalloc byte[EveTime.Length];
-        EveTime.WriteUtf8(sensorEvent.TimestampMicros, time);
-        w.WriteString("timestamp"u8, time);
-        w.Flush();
+        var plain = PlainJsonBuilder.SharedAfterMember();
+        if (sensorEvent.TryWritePlainBody(plain))
+        {
+            // The whole line as bytes: the envelope's strings are ASCII without escapes, the body said it is plain.
+            var start = _buffer.GetSpan(TimestampPrefix.Length + EveTime.Length + 1);
+            TimestampPrefix.CopyTo(start);
+            EveTime.WriteUtf8(sensorEvent.TimestampMicros, start[TimestampPrefix.Length..]);
+            start[TimestampPrefix.Length + EveTime.Length] = (byte)'"';
+            _buffer.Advance(TimestampPrefix.Length + EveTime.Length + 1);
+            WriteEnvelope(sensorEvent);
+            _buffer.Write(plain.Written);
+            _buffer.Write("}\n"u8);
+        }
+        else
+        {
+            var w = _writer;
+            w.Reset(_buffer);
+            w.WriteStartObject();
+            Span<byte> time = stackalloc byte[EveTime.Length];
+            EveTime.WriteUtf8(sensorEvent.TimestampMicros, time);
+            w.WriteString("timestamp"u8, time);
+            w.Flush();
+            WriteEnvelope(sensorEvent);
+            sensorEvent.WriteBody(w);
+            w.WriteEndObject();
+            w.Flush();
+            _buffer.Write("\n"u8);
+        }
 
+        if (_buffer.WrittenCount >= FlushThreshold)
+        {
+            Drain();
+        }
+    }
+
+    /// <summary>The members after the timestamp: flow id, event type, the flow's cached fields, the sensor.</summary>
+    private void WriteEnvelope(SensorEvent sensorEvent)
+    {
         var flow = sensorEvent.Flow;
         if (flow is not null)
         {
@@ -83,14 +117,6 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         }
 
         _buffer.Write(_sensorTail);
-        sensorEvent.WriteBody(w);
-        w.WriteEndObject();
-        w.Flush();
-        _buffer.Write("\n"u8);
-        if (_buffer.WrittenCount >= FlushThreshold)
-        {
-            Drain();
-        }
     }
 
     public void Flush()
@@ -108,6 +134,24 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         {
             _stream.Dispose();
         }
+    }
+
+    /// <summary>
+    /// <c>{"name":...,"mode":...}</c> with the default (strict) escaping, as JsonSerializer writes a dictionary of the two:
+    /// a plain writer, because the serializer's first use costs ~50 ms of start-up (reflection metadata, JIT).
+    /// </summary>
+    private static byte[] SensorObject(SensorInfo sensor)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, sensor.Name);
+            writer.WriteString("mode"u8, sensor.Mode);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private byte[] EventType(string eventType)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sensor.Core.Json;
 
 namespace Sensor.Core.Events;
 
@@ -28,4 +29,10 @@ public abstract class SensorEvent
 
     /// <summary>Writes the type's own property (name and object) into the already open envelope object.</summary>
     public abstract void WriteBody(Utf8JsonWriter writer);
+
+    /// <summary>
+    /// Optional fast path for frequent event types: the same bytes as <see cref="WriteBody"/>, into a builder that is
+    /// after a previous member. False when a value needs the writer's escaping; the sink then uses <see cref="WriteBody"/>.
+    /// </summary>
+    public virtual bool TryWritePlainBody(PlainJsonBuilder json) => false;
 }

@@ -107,9 +107,9 @@ public sealed class AiEvent : SensorEvent
         }
 
         writer.WriteStartArray("basis"u8);
-        foreach (var basis in Basis)
+        for (var i = 0; i < Basis.Count; i++) // by index: foreach over the interface would box an enumerator per event
         {
-            writer.WriteStringValue(basis);
+            writer.WriteStringValue(Basis[i]);
         }
 
         writer.WriteEndArray();

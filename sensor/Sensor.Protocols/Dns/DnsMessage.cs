@@ -1,8 +1,22 @@
+using System.Text;
+
 namespace Sensor.Protocols.Dns;
 
-/// <summary>A decoded DNS message (RFC 1035 §4.1). Built per message at the event boundary.</summary>
+/// <summary>
+/// A decoded DNS message (RFC 1035 §4.1). Built per message at the event boundary: its names and RDATA are in one
+/// UTF-8 array (<see cref="DnsText"/>), so reading a message allocates the message, that array and two record arrays.
+/// </summary>
 public sealed class DnsMessage
 {
+    private readonly DnsQuestion[] _questions;
+    private readonly DnsRecord[] _answers;
+
+    public DnsMessage(DnsQuestion[] questions, DnsRecord[] answers)
+    {
+        _questions = questions;
+        _answers = answers;
+    }
+
     public ushort Id { get; init; }
 
     public bool IsResponse { get; init; }
@@ -19,20 +33,47 @@ public sealed class DnsMessage
 
     public bool Authoritative { get; init; }
 
-    public List<DnsQuestion> Questions { get; } = [];
+    public ReadOnlySpan<DnsQuestion> Questions => _questions;
 
-    public List<DnsRecord> Answers { get; } = [];
+    public ReadOnlySpan<DnsRecord> Answers => _answers;
 
     public int AuthorityCount { get; init; }
 
     public int AdditionalCount { get; init; }
 }
 
-public sealed record DnsQuestion(string Name, ushort Type, ushort Class);
-
-/// <summary>An answer record; <see cref="Data"/> is the presentation form of its RDATA (address, name, text...).</summary>
-public sealed record DnsRecord(string Name, ushort Type, ushort Class, uint Ttl, string Data)
+/// <summary>A question; <see cref="NameUtf8"/> is the presentation form of its name (RFC 4343 escapes, so ASCII).</summary>
+public readonly struct DnsQuestion(byte[] text, int nameStart, int nameLength, ushort type, ushort @class)
 {
+    public ReadOnlySpan<byte> NameUtf8 => text.AsSpan(nameStart, nameLength);
+
+    public string Name => Encoding.UTF8.GetString(NameUtf8);
+
+    public ushort Type => type;
+
+    public ushort Class => @class;
+}
+
+/// <summary>An answer record; <see cref="DataUtf8"/> is the presentation form of its RDATA (address, name, text...).</summary>
+public readonly struct DnsRecord(byte[] text, DnsRecord.Layout layout, ushort type, ushort @class, uint ttl)
+{
+    public ReadOnlySpan<byte> NameUtf8 => text.AsSpan(layout.NameStart, layout.NameLength);
+
+    public ReadOnlySpan<byte> DataUtf8 => text.AsSpan(layout.NameStart + layout.NameLength, layout.DataLength);
+
     /// <summary>For A/AAAA: the address bytes (to map addresses back to names); empty otherwise.</summary>
-    public byte[] Address { get; init; } = [];
+    public ReadOnlySpan<byte> Address => text.AsSpan(layout.NameStart + layout.NameLength + layout.DataLength, layout.AddressLength);
+
+    public string Name => Encoding.UTF8.GetString(NameUtf8);
+
+    public string Data => Encoding.UTF8.GetString(DataUtf8);
+
+    public ushort Type => type;
+
+    public ushort Class => @class;
+
+    public uint Ttl => ttl;
+
+    /// <summary>Where the record's owner name, RDATA text and address bytes lie, back to back, in the message text.</summary>
+    public readonly record struct Layout(int NameStart, int NameLength, int DataLength, int AddressLength);
 }

@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Net;
-using System.Text;
 
 namespace Sensor.Protocols.Dns;
 
@@ -21,9 +18,9 @@ public static class DnsMessageReader
     /// <summary>Bytes of unknown RDATA shown as hex in events; the rest is cut.</summary>
     private const int MaxHexRdata = 64;
 
-    /// <summary>Per thread, reused: names are built here and copied out once as strings (a message is read on one thread).</summary>
+    /// <summary>Per thread, reused: a message is read on one thread, into this text and these entries, then copied out once.</summary>
     [ThreadStatic]
-    private static StringBuilder? t_name;
+    private static Scratch? t_scratch;
 
     public static DnsStatus Read(ReadOnlySpan<byte> message, out DnsMessage? result)
     {
@@ -33,10 +30,12 @@ public static class DnsMessageReader
             return DnsStatus.Truncated;
         }
 
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Clear();
+        var status = ReadSections(message, scratch);
         var flags = BinaryPrimitives.ReadUInt16BigEndian(message[2..]);
-        var questions = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
-        var answers = BinaryPrimitives.ReadUInt16BigEndian(message[6..]);
-        var dns = new DnsMessage
+        var (questions, answers) = scratch.ToRecords();
+        result = new DnsMessage(questions, answers)
         {
             Id = BinaryPrimitives.ReadUInt16BigEndian(message),
             IsResponse = (flags & 0x8000) != 0,
@@ -49,27 +48,39 @@ public static class DnsMessageReader
             AuthorityCount = BinaryPrimitives.ReadUInt16BigEndian(message[8..]),
             AdditionalCount = BinaryPrimitives.ReadUInt16BigEndian(message[10..]),
         };
-        result = dns;
+        return status;
+    }
 
+    /// <summary>Questions and answers into <paramref name="scratch"/>; what was read before a malformed part is kept.</summary>
+    private static DnsStatus ReadSections(ReadOnlySpan<byte> message, Scratch scratch)
+    {
+        var questions = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
+        var answers = BinaryPrimitives.ReadUInt16BigEndian(message[6..]);
+        var text = scratch.Text;
         var at = HeaderLength;
-        var name = t_name ??= new StringBuilder(DnsLimits.MaxNameLength);
         for (var i = 0; i < questions; i++)
         {
-            name.Clear();
-            var status = DnsNameReader.Read(message, at, name, out at);
+            var nameStart = text.Length;
+            var status = DnsNameReader.Read(message, at, text, out at);
             if (status != DnsStatus.Ok)
             {
+                text.Truncate(nameStart);
                 return status;
             }
 
             if (at + 4 > message.Length)
             {
+                text.Truncate(nameStart);
                 return DnsStatus.Truncated;
             }
 
-            if (dns.Questions.Count < DnsLimits.MaxRecordsPerSection)
+            if (scratch.Questions.Count < DnsLimits.MaxRecordsPerSection)
             {
-                dns.Questions.Add(new DnsQuestion(name.ToString(), BinaryPrimitives.ReadUInt16BigEndian(message[at..]), BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..])));
+                scratch.Questions.Add((nameStart, text.Length - nameStart, BinaryPrimitives.ReadUInt16BigEndian(message[at..]), BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..])));
+            }
+            else
+            {
+                text.Truncate(nameStart);
             }
 
             at += 4;
@@ -77,16 +88,19 @@ public static class DnsMessageReader
 
         for (var i = 0; i < answers; i++)
         {
-            name.Clear();
-            var status = DnsNameReader.Read(message, at, name, out at);
+            var nameStart = text.Length;
+            var status = DnsNameReader.Read(message, at, text, out at);
             if (status != DnsStatus.Ok)
             {
+                text.Truncate(nameStart);
                 return status;
             }
 
             // TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA
+            var nameLength = text.Length - nameStart;
             if (at + 10 > message.Length)
             {
+                text.Truncate(nameStart);
                 return DnsStatus.Truncated;
             }
 
@@ -97,18 +111,33 @@ public static class DnsMessageReader
             var rdata = at + 10;
             if (rdata + length > message.Length)
             {
+                text.Truncate(nameStart);
                 return DnsStatus.Truncated;
             }
 
-            if (dns.Answers.Count < DnsLimits.MaxRecordsPerSection)
+            if (scratch.Answers.Count < DnsLimits.MaxRecordsPerSection)
             {
-                var (text, address, rdataStatus) = FormatRdata(message, rdata, length, type);
+                var dataStart = text.Length;
+                var rdataStatus = FormatRdata(message, rdata, length, type, text);
                 if (rdataStatus != DnsStatus.Ok)
                 {
+                    text.Truncate(nameStart);
                     return rdataStatus;
                 }
 
-                dns.Answers.Add(new DnsRecord(name.ToString(), type, klass, ttl, text) { Address = address });
+                var dataLength = text.Length - dataStart;
+                var addressLength = 0;
+                if (type is DnsRecordTypes.A or DnsRecordTypes.Aaaa && length == (type == DnsRecordTypes.A ? 4 : 16))
+                {
+                    text.Append(message.Slice(rdata, length));
+                    addressLength = length;
+                }
+
+                scratch.Answers.Add((new DnsRecord.Layout(nameStart, nameLength, dataLength, addressLength), type, klass, ttl));
+            }
+            else
+            {
+                text.Truncate(nameStart);
             }
 
             at = rdata + length;
@@ -117,119 +146,124 @@ public static class DnsMessageReader
         return DnsStatus.Ok;
     }
 
-    private static (string Text, byte[] Address, DnsStatus Status) FormatRdata(ReadOnlySpan<byte> message, int offset, int length, ushort type)
+    /// <summary>Appends the presentation form of one record's RDATA to <paramref name="text"/>.</summary>
+    private static DnsStatus FormatRdata(ReadOnlySpan<byte> message, int offset, int length, ushort type, DnsText text)
     {
         var rdata = message.Slice(offset, length);
         switch (type)
         {
             case DnsRecordTypes.A when length == 4:
+                text.AppendIpv4(rdata);
+                return DnsStatus.Ok;
+
             case DnsRecordTypes.Aaaa when length == 16:
-                var bytes = rdata.ToArray();
-                return (length == 4 ? Ipv4Text(bytes) : new IPAddress(bytes).ToString(), bytes, DnsStatus.Ok);
+                text.AppendIpv6(rdata);
+                return DnsStatus.Ok;
 
             case DnsRecordTypes.Cname:
             case DnsRecordTypes.Ns:
             case DnsRecordTypes.Ptr:
             case DnsRecordTypes.Dname:
-                return NameAt(message, offset);
+                return DnsNameReader.Read(message, offset, text, out _);
 
             case DnsRecordTypes.Mx when length > 2:
-            {
-                var (exchange, _, status) = NameAt(message, offset + 2);
-                return (string.Create(CultureInfo.InvariantCulture, $"{BinaryPrimitives.ReadUInt16BigEndian(rdata)} {exchange}"), [], status);
-            }
+                text.AppendDecimal(BinaryPrimitives.ReadUInt16BigEndian(rdata));
+                text.Append((byte)' ');
+                return DnsNameReader.Read(message, offset + 2, text, out _);
 
             case DnsRecordTypes.Txt:
-                return (TxtStrings(rdata), [], DnsStatus.Ok);
+                TxtStrings(rdata, text);
+                return DnsStatus.Ok;
 
             case DnsRecordTypes.Https:
             case DnsRecordTypes.Svcb:
-                return SvcbText(message, offset, length);
+                return SvcbText(message, offset, length, text);
 
             default:
-                return (Convert.ToHexStringLower(rdata[..Math.Min(length, MaxHexRdata)]), [], DnsStatus.Ok);
+                text.AppendHexLower(rdata[..Math.Min(length, MaxHexRdata)]);
+                return DnsStatus.Ok;
         }
     }
 
-    /// <summary>Dotted quad, as <see cref="IPAddress.ToString"/> writes it, without the IPAddress object.</summary>
-    private static string Ipv4Text(byte[] address) =>
-        string.Create(CultureInfo.InvariantCulture, $"{address[0]}.{address[1]}.{address[2]}.{address[3]}");
-
-    private static (string, byte[], DnsStatus) NameAt(ReadOnlySpan<byte> message, int offset)
-    {
-        var text = new StringBuilder(64);
-        var status = DnsNameReader.Read(message, offset, text, out _);
-        return (text.ToString(), [], status);
-    }
-
-    private static string TxtStrings(ReadOnlySpan<byte> rdata)
+    private static void TxtStrings(ReadOnlySpan<byte> rdata, DnsText text)
     {
         // One or more <character-string>: length(1) text.
-        var text = new StringBuilder();
         for (var at = 0; at < rdata.Length;)
         {
             var length = Math.Min(rdata[at], rdata.Length - at - 1);
             foreach (var b in rdata.Slice(at + 1, length))
             {
-                text.Append(b is >= 0x20 and < 0x7F ? (char)b : '?');
+                text.Append(b is >= 0x20 and < 0x7F ? b : (byte)'?');
             }
 
             at += 1 + length;
         }
-
-        return text.ToString();
     }
 
     /// <summary>RFC 9460 presentation form: "priority target key=value ..." with alpn, port and address hints decoded.</summary>
-    private static (string, byte[], DnsStatus) SvcbText(ReadOnlySpan<byte> message, int offset, int length)
+    private static DnsStatus SvcbText(ReadOnlySpan<byte> message, int offset, int length, DnsText text)
     {
         if (length < 3)
         {
-            return ("", [], DnsStatus.Truncated);
+            return DnsStatus.Truncated;
         }
 
         var end = offset + length;
-        var text = new StringBuilder();
-        text.Append(BinaryPrimitives.ReadUInt16BigEndian(message[offset..])).Append(' ');
-        var target = new StringBuilder();
-        var status = DnsNameReader.Read(message[..end], offset + 2, target, out var at);
+        text.AppendDecimal(BinaryPrimitives.ReadUInt16BigEndian(message[offset..]));
+        text.Append((byte)' ');
+        var targetStart = text.Length;
+        var status = DnsNameReader.Read(message[..end], offset + 2, text, out var at);
         if (status != DnsStatus.Ok)
         {
-            return ("", [], status);
+            return status;
         }
 
-        text.Append(target.Length == 0 ? "." : target.ToString());
+        if (text.Length == targetStart)
+        {
+            text.Append((byte)'.');
+        }
+
         while (at + 4 <= end)
         {
             var key = BinaryPrimitives.ReadUInt16BigEndian(message[at..]);
             int valueLength = BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..]);
             if (at + 4 + valueLength > end)
             {
-                return ("", [], DnsStatus.Truncated);
+                return DnsStatus.Truncated;
             }
 
             var value = message.Slice(at + 4, valueLength);
-            text.Append(' ').Append(SvcParamName(key)).Append('=');
+            text.Append((byte)' ');
+            AppendSvcParamName(text, key);
+            text.Append((byte)'=');
             AppendSvcValue(text, key, value);
             at += 4 + valueLength;
         }
 
-        return (text.ToString(), [], DnsStatus.Ok);
+        return DnsStatus.Ok;
     }
 
-    private static string SvcParamName(ushort key) => key switch
+    private static void AppendSvcParamName(DnsText text, ushort key)
     {
-        0 => "mandatory",
-        1 => "alpn",
-        2 => "no-default-alpn",
-        3 => "port",
-        4 => "ipv4hint",
-        5 => "ech",
-        6 => "ipv6hint",
-        _ => "key" + key.ToString(CultureInfo.InvariantCulture),
-    };
+        var name = key switch
+        {
+            0 => "mandatory"u8,
+            1 => "alpn"u8,
+            2 => "no-default-alpn"u8,
+            3 => "port"u8,
+            4 => "ipv4hint"u8,
+            5 => "ech"u8,
+            6 => "ipv6hint"u8,
+            _ => "key"u8,
+        };
+        text.Append(name);
+        if (key > 6)
+        {
+            text.AppendDecimal(key);
+        }
+    }
 
-    private static void AppendSvcValue(StringBuilder text, ushort key, ReadOnlySpan<byte> value)
+    private static void AppendSvcValue(DnsText text, ushort key, ReadOnlySpan<byte> value)
     {
         switch (key)
         {
@@ -239,16 +273,16 @@ public static class DnsMessageReader
                     var length = Math.Min(value[at], value.Length - at - 1);
                     if (at > 0)
                     {
-                        text.Append(',');
+                        text.Append((byte)',');
                     }
 
-                    text.Append(Encoding.ASCII.GetString(value.Slice(at + 1, length)));
+                    text.AppendAscii(value.Slice(at + 1, length));
                     at += 1 + length;
                 }
 
                 break;
             case 3 when value.Length == 2:
-                text.Append(BinaryPrimitives.ReadUInt16BigEndian(value));
+                text.AppendDecimal(BinaryPrimitives.ReadUInt16BigEndian(value));
                 break;
             case 4:
             case 6:
@@ -257,20 +291,67 @@ public static class DnsMessageReader
                 {
                     if (at > 0)
                     {
-                        text.Append(',');
+                        text.Append((byte)',');
                     }
 
-                    text.Append(new IPAddress(value.Slice(at, size)));
+                    if (size == 4)
+                    {
+                        text.AppendIpv4(value.Slice(at, size));
+                    }
+                    else
+                    {
+                        text.AppendIpv6(value.Slice(at, size));
+                    }
                 }
 
                 break;
             case 5:
                 // An ECHConfigList: say it is there (the client can hide its SNI), not its bytes.
-                text.Append('<').Append(value.Length).Append(" bytes>");
+                text.Append((byte)'<');
+                text.AppendDecimal((uint)value.Length);
+                text.Append(" bytes>"u8);
                 break;
             default:
-                text.Append(Convert.ToHexStringLower(value[..Math.Min(value.Length, MaxHexRdata)]));
+                text.AppendHexLower(value[..Math.Min(value.Length, MaxHexRdata)]);
                 break;
+        }
+    }
+
+    /// <summary>One thread's reading state: the message text and where each question and answer lies in it.</summary>
+    private sealed class Scratch
+    {
+        public DnsText Text { get; } = new();
+
+        public List<(int NameStart, int NameLength, ushort Type, ushort Class)> Questions { get; } = [];
+
+        public List<(DnsRecord.Layout Layout, ushort Type, ushort Class, uint Ttl)> Answers { get; } = [];
+
+        public void Clear()
+        {
+            Text.Clear();
+            Questions.Clear();
+            Answers.Clear();
+        }
+
+        /// <summary>The records over one copy of the text (the scratch is reused by the next message).</summary>
+        public (DnsQuestion[] Questions, DnsRecord[] Answers) ToRecords()
+        {
+            var text = Text.ToArray();
+            var questions = Questions.Count == 0 ? [] : new DnsQuestion[Questions.Count];
+            for (var i = 0; i < questions.Length; i++)
+            {
+                var q = Questions[i];
+                questions[i] = new DnsQuestion(text, q.NameStart, q.NameLength, q.Type, q.Class);
+            }
+
+            var answers = Answers.Count == 0 ? [] : new DnsRecord[Answers.Count];
+            for (var i = 0; i < answers.Length; i++)
+            {
+                var a = Answers[i];
+                answers[i] = new DnsRecord(text, a.Layout, a.Type, a.Class, a.Ttl);
+            }
+
+            return (questions, answers);
         }
     }
 }

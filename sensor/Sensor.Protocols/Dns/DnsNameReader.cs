@@ -1,16 +1,19 @@
-using System.Text;
-
 namespace Sensor.Protocols.Dns;
 
 /// <summary>Reads (possibly compressed) domain names, RFC 1035 §4.1.4, with loop and length guards.</summary>
 public static class DnsNameReader
 {
+    /// <summary>Label bytes written as they are: printable ASCII but '.' and '\\' (which would read as structure).</summary>
+    private static readonly System.Buffers.SearchValues<byte> s_plain = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0x21, 0x7F - 0x21).Select(b => (byte)b).Where(b => b is not (byte)'.' and not (byte)'\\')]);
+
     /// <summary>
-    /// Reads the name at <paramref name="offset"/> of <paramref name="message"/> into <paramref name="text"/> (dotted,
-    /// without the trailing dot). <paramref name="next"/> is the offset after the name in the original position.
+    /// Appends the name at <paramref name="offset"/> of <paramref name="message"/> to <paramref name="text"/> (dotted,
+    /// without the trailing dot, UTF-8). <paramref name="next"/> is the offset after the name in the original position.
     /// </summary>
-    public static DnsStatus Read(ReadOnlySpan<byte> message, int offset, StringBuilder text, out int next)
+    public static DnsStatus Read(ReadOnlySpan<byte> message, int offset, DnsText text, out int next)
     {
+        var start = text.Length;
         next = -1;
         var jumps = 0;
         var wireLength = 0;
@@ -49,9 +52,9 @@ public static class DnsNameReader
                         return DnsStatus.Truncated;
                     }
 
-                    if (text.Length > 0)
+                    if (text.Length > start)
                     {
-                        text.Append('.');
+                        text.Append((byte)'.');
                     }
 
                     AppendLabel(text, message.Slice(at + 1, length));
@@ -93,18 +96,27 @@ public static class DnsNameReader
         }
     }
 
-    private static void AppendLabel(StringBuilder text, ReadOnlySpan<byte> label)
+    private static void AppendLabel(DnsText text, ReadOnlySpan<byte> label)
     {
+        // Printable ASCII stays; anything else is escaped as \DDD (RFC 4343 presentation format).
+        if (label.IndexOfAnyExcept(s_plain) < 0)
+        {
+            text.Append(label);
+            return;
+        }
+
         foreach (var b in label)
         {
-            // Printable ASCII stays; anything else is escaped as \DDD (RFC 4343 presentation format).
-            if (b is > 0x20 and < 0x7F and not (byte)'.' and not (byte)'\\')
+            if (s_plain.Contains(b))
             {
-                text.Append((char)b);
+                text.Append(b);
             }
             else
             {
-                text.Append('\\').Append((b / 100) % 10).Append((b / 10) % 10).Append(b % 10);
+                text.Append((byte)'\\');
+                text.Append((byte)('0' + ((b / 100) % 10)));
+                text.Append((byte)('0' + ((b / 10) % 10)));
+                text.Append((byte)('0' + (b % 10)));
             }
         }
     }

@@ -36,6 +36,38 @@ public static class DnsRecordTypes
         _ => "TYPE" + type.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The mnemonic of <see cref="Name"/> as UTF-8 for the types it names; empty for the TYPEnnn ones.</summary>
+    public static ReadOnlySpan<byte> KnownNameUtf8(ushort type) => type switch
+    {
+        A => "A"u8,
+        Ns => "NS"u8,
+        Cname => "CNAME"u8,
+        Soa => "SOA"u8,
+        Ptr => "PTR"u8,
+        Mx => "MX"u8,
+        Txt => "TXT"u8,
+        Aaaa => "AAAA"u8,
+        Srv => "SRV"u8,
+        Dname => "DNAME"u8,
+        Opt => "OPT"u8,
+        Svcb => "SVCB"u8,
+        Https => "HTTPS"u8,
+        255 => "ANY"u8,
+        _ => default,
+    };
+
+    /// <summary>The mnemonic of <see cref="RcodeName"/> as UTF-8 for the codes it names; empty for the RCODEn ones.</summary>
+    public static ReadOnlySpan<byte> KnownRcodeNameUtf8(int rcode) => rcode switch
+    {
+        0 => "NOERROR"u8,
+        1 => "FORMERR"u8,
+        2 => "SERVFAIL"u8,
+        3 => "NXDOMAIN"u8,
+        4 => "NOTIMP"u8,
+        5 => "REFUSED"u8,
+        _ => default,
+    };
+
     public static string RcodeName(int rcode) => rcode switch
     {
         0 => "NOERROR",

@@ -37,6 +37,21 @@ public sealed class DnsNameCache
         }
     }
 
+    /// <summary>
+    /// As <see cref="Add(ReadOnlySpan{byte}, string)"/> with the name in UTF-8 (the DNS reader's form): the string is made
+    /// only when the address is new or now maps to another name, not for every repeated answer.
+    /// </summary>
+    public void Add(ReadOnlySpan<byte> address, ReadOnlySpan<byte> nameUtf8)
+    {
+        var key = Key(address);
+        if (_names.TryGetValue(key, out var known) && System.Text.Ascii.Equals(nameUtf8, known))
+        {
+            return;
+        }
+
+        Add(address, System.Text.Encoding.UTF8.GetString(nameUtf8));
+    }
+
     public string? Lookup(System.Net.IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[16];

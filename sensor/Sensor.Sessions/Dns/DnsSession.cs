@@ -44,13 +44,13 @@ internal sealed class DnsSession : IDatagramConsumer
             return;
         }
 
-        if (message.IsResponse && message.Questions.Count > 0)
+        if (message.IsResponse && message.Questions.Length > 0)
         {
-            foreach (var answer in message.Answers)
+            foreach (ref readonly var answer in message.Answers)
             {
                 if (answer.Address.Length > 0)
                 {
-                    _names.Add(answer.Address, message.Questions[0].Name);
+                    _names.Add(answer.Address, message.Questions[0].NameUtf8);
                 }
             }
         }

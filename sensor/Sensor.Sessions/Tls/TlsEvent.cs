@@ -60,7 +60,9 @@ public sealed class TlsEvent : SensorEvent
         WriteList(writer, "client_alpns"u8, ClientAlpns);
         if (ServerAlpn is not null)
         {
-            WriteList(writer, "server_alpns"u8, [ServerAlpn]);
+            writer.WriteStartArray("server_alpns"u8);
+            writer.WriteStringValue(ServerAlpn);
+            writer.WriteEndArray();
         }
 
         WriteList(writer, "offered_versions"u8, OfferedVersions);
@@ -99,9 +101,9 @@ public sealed class TlsEvent : SensorEvent
     private static void WriteList(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
     {
         writer.WriteStartArray(name);
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++) // by index: foreach over the interface would box an enumerator per list
         {
-            writer.WriteStringValue(value);
+            writer.WriteStringValue(values[i]);
         }
 
         writer.WriteEndArray();

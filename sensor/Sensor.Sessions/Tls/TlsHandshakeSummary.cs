@@ -23,7 +23,18 @@ internal static class TlsHandshakeSummary
         _ => "0x" + version.ToString("x4", CultureInfo.InvariantCulture),
     };
 
-    public static string Hex4(ushort value) => "0x" + value.ToString("x4", CultureInfo.InvariantCulture);
+    public static string Hex4(ushort value) => value switch
+    {
+        // The versions every hello offers and the common suites: the same few strings for every event.
+        0x0304 => "0x0304",
+        0x0303 => "0x0303",
+        0x0302 => "0x0302",
+        0x0301 => "0x0301",
+        0x1301 => "0x1301",
+        0x1302 => "0x1302",
+        0x1303 => "0x1303",
+        _ => "0x" + value.ToString("x4", CultureInfo.InvariantCulture),
+    };
 
     public static string? ServerName(ReadOnlySpan<byte> body, in ClientHelloInfo info)
     {
@@ -83,23 +94,56 @@ internal static class TlsHandshakeSummary
 
     public static (string? Hash, string? Text) Ja3Of(ReadOnlySpan<byte> body, in ClientHelloInfo info)
     {
-        var text = new byte[Ja3.MaxTextLength(body.Length)];
+        var text = Ja3Buffer(body.Length);
         Span<char> hash = stackalloc char[Ja3.HashLength];
-        var length = Ja3.WriteClient(body, info, text, hash);
+        var length = Ja3.WriteClient(body, info, text.AsSpan(0, Ja3.MaxTextLength(body.Length)), hash);
         return length < 0 ? (null, null) : (new string(hash), Encoding.ASCII.GetString(text, 0, length));
     }
 
     public static (string? Hash, string? Text) Ja3sOf(ReadOnlySpan<byte> body, in ServerHelloInfo info)
     {
-        var text = new byte[Ja3.MaxTextLength(body.Length)];
+        var text = Ja3Buffer(body.Length);
         Span<char> hash = stackalloc char[Ja3.HashLength];
-        var length = Ja3.WriteServer(body, info, text, hash);
+        var length = Ja3.WriteServer(body, info, text.AsSpan(0, Ja3.MaxTextLength(body.Length)), hash);
         return length < 0 ? (null, null) : (new string(hash), Encoding.ASCII.GetString(text, 0, length));
+    }
+
+    /// <summary>Per thread, reused: the JA3 text is copied out as a string, so its buffer need not be new per hello.</summary>
+    [ThreadStatic]
+    private static byte[]? t_ja3Text;
+
+    /// <summary>Holds the JA3 text of a hello of <paramref name="bodyLength"/> bytes; grows with the largest hello seen (the handshake cap bounds it).</summary>
+    private static byte[] Ja3Buffer(int bodyLength)
+    {
+        var length = Ja3.MaxTextLength(bodyLength);
+        var buffer = t_ja3Text;
+        if (buffer is null || buffer.Length < length)
+        {
+            t_ja3Text = buffer = new byte[Math.Max(length, 4096)];
+        }
+
+        return buffer;
     }
 
     /// <summary>Wire text as UTF-8 with control characters replaced, so hostile names cannot break a log line.</summary>
     private static string Text(ReadOnlySpan<byte> bytes)
     {
+        // The common ALPN ids: one string each, not one per hello.
+        if (bytes.SequenceEqual("h2"u8))
+        {
+            return "h2";
+        }
+
+        if (bytes.SequenceEqual("http/1.1"u8))
+        {
+            return "http/1.1";
+        }
+
+        if (bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0)
+        {
+            return Encoding.ASCII.GetString(bytes); // printable ASCII: nothing to replace
+        }
+
         var text = Encoding.UTF8.GetString(bytes);
         return text.Any(char.IsControl) ? new string(text.Select(c => char.IsControl(c) ? '\uFFFD' : c).ToArray()) : text;
     }

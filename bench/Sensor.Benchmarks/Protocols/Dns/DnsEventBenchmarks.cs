@@ -41,7 +41,7 @@ public class DnsEventBenchmarks
             if (DnsMessageReader.Read(_answer, out var message) == DnsStatus.Ok && message is not null)
             {
                 _sink.Write(new DnsEvent(1_795_494_802_375_071, _flow, message));
-                answers += message.Answers.Count;
+                answers += message.Answers.Length;
             }
         }
 
