@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using Sensor.Detectors.Rules;
 
@@ -53,6 +54,7 @@ public sealed partial class DetectorEngine
     private char[] _chars = [];
     private long[] _hits = [];
     private int _hitCount;
+    private readonly List<(int Index, int Length)> _linearMatches = [];
 
     public DetectorEngine(RulePack pack)
     {
@@ -70,6 +72,9 @@ public sealed partial class DetectorEngine
 
     /// <summary>Regex windows run so far (each bounded by its rule's max length plus merged anchors).</summary>
     public long WindowsRun { get; private set; }
+
+    /// <summary>Windows or secret-pattern inputs where a direct matcher ran over its step budget and the regex answered instead.</summary>
+    public long LinearOverBudget { get; private set; }
 
     /// <summary>True when the last scan stopped collecting at <see cref="MaxCandidatesPerItem"/>.</summary>
     public bool LastScanCapped { get; private set; }
@@ -218,31 +223,104 @@ public sealed partial class DetectorEngine
         var window = text[start..end];
         CharactersExamined += window.Length;
         WindowsRun++;
+        if (rule.Linear is { } linear && RunLinear(linear, window, out var found))
+        {
+            foreach (var (index, length) in found)
+            {
+                OnPatternMatch(rule, text, start, index, length);
+            }
+
+            return;
+        }
+
         foreach (var match in rule.Pattern!.EnumerateMatches(window))
         {
-            var secretStart = start + match.Index;
-            var secretLength = match.Length;
-            if (rule.SecretPattern is { } secretPattern)
-            {
-                var found = false;
-                foreach (var inner in secretPattern.EnumerateMatches(text.Slice(secretStart, secretLength)))
-                {
-                    secretStart = start + match.Index + inner.Index;
-                    secretLength = inner.Length;
-                    found = true;
-                }
+            OnPatternMatch(rule, text, start, match.Index, match.Length);
+        }
+    }
 
-                if (!found)
-                {
+    /// <summary>Every match of <paramref name="linear"/> in <paramref name="window"/> into a scratch list; false when it ran over its step budget (the regex then runs instead).</summary>
+    private bool RunLinear(LinearPattern linear, ReadOnlySpan<char> window, out ReadOnlySpan<(int Index, int Length)> found)
+    {
+        _linearMatches.Clear();
+        found = default;
+        var budget = LinearPattern.Budget(window.Length);
+        var from = 0;
+        while (true)
+        {
+            switch (linear.Next(window, from, ref budget, out var index, out var length))
+            {
+                case LinearPattern.Status.Found:
+                    _linearMatches.Add((index, length));
+                    from = index + length;
                     continue;
-                }
-            }
-
-            if (secretLength > 0 && rule.Accept(text, secretStart, secretLength))
-            {
-                AddCandidate(rule.Index, secretStart, secretLength);
+                case LinearPattern.Status.None:
+                    found = CollectionsMarshal.AsSpan(_linearMatches);
+                    return true;
+                default:
+                    LinearOverBudget++;
+                    return false;
             }
         }
+    }
+
+    /// <summary>A pattern match at window offset <paramref name="index"/>: narrowed by the rule's secret pattern (its last match), checked, kept as a candidate.</summary>
+    private void OnPatternMatch(DetectorRule rule, ReadOnlySpan<char> text, int start, int index, int length)
+    {
+        var secretStart = start + index;
+        var secretLength = length;
+        if (rule.SecretPatternSource is not null && !LastSecretMatch(rule, text.Slice(secretStart, secretLength), ref secretStart, ref secretLength))
+        {
+            return;
+        }
+
+        if (secretLength > 0 && rule.Accept(text, secretStart, secretLength))
+        {
+            AddCandidate(rule.Index, secretStart, secretLength);
+        }
+    }
+
+    /// <summary>The last match of the rule's secret pattern inside a pattern match (its offset moves <paramref name="secretStart"/>); false when there is none.</summary>
+    private bool LastSecretMatch(DetectorRule rule, ReadOnlySpan<char> match, ref int secretStart, ref int secretLength)
+    {
+        var found = false;
+        var (innerIndex, innerLength) = (0, 0);
+        if (rule.SecretLinear is { } linear)
+        {
+            var budget = LinearPattern.Budget(match.Length);
+            var from = 0;
+            LinearPattern.Status status;
+            while ((status = linear.Next(match, from, ref budget, out var index, out var length)) == LinearPattern.Status.Found)
+            {
+                (innerIndex, innerLength, found) = (index, length, true);
+                from = index + length;
+            }
+
+            if (status == LinearPattern.Status.OverBudget)
+            {
+                LinearOverBudget++;
+                found = false;
+                foreach (var inner in rule.SecretPattern!.EnumerateMatches(match))
+                {
+                    (innerIndex, innerLength, found) = (inner.Index, inner.Length, true);
+                }
+            }
+        }
+        else
+        {
+            foreach (var inner in rule.SecretPattern!.EnumerateMatches(match))
+            {
+                (innerIndex, innerLength, found) = (inner.Index, inner.Length, true);
+            }
+        }
+
+        if (found)
+        {
+            secretStart += innerIndex;
+            secretLength = innerLength;
+        }
+
+        return found;
     }
 
     /// <summary>A candidate found on bytes: its characters are written for the report.</summary>
