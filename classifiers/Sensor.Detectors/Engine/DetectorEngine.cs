@@ -26,6 +26,9 @@ public sealed partial class DetectorEngine
 
     private const int MaxCardGroups = 5;
 
+    /// <summary>Item length up to which the engine keeps its own character buffer (64 Ki chars = 128 KiB per worker); longer items rent from the pool.</summary>
+    private const int MaxRetainedChars = 64 * 1024;
+
     /// <summary>Bytes whose masks the trigger pass takes at once (2 x 256-bit or 4 x 128-bit).</summary>
     private const int ChunkBytes = 64;
 
@@ -52,6 +55,7 @@ public sealed partial class DetectorEngine
     private int _activeCount;
     private int _candidateCount;
     private char[] _chars = [];
+    private char[] _ownChars = new char[1024];
     private long[] _hits = [];
     private int _hitCount;
     private readonly List<(int Index, int Length)> _linearMatches = [];
@@ -95,15 +99,27 @@ public sealed partial class DetectorEngine
             text = unescaped.AsSpan(0, JsonUnescaper.Unescape(data, unescaped));
         }
 
-        // Characters only where a regex, a check or a report reads them (windows, candidates): see Widen.
-        _chars = ArrayPool<char>.Shared.Rent(text.Length);
+        // Characters only where a regex, a check or a report reads them (windows, candidates): see Widen. Headers and
+        // small bodies use the engine's own buffer (most items are a few hundred bytes: a pool round trip per item showed).
+        var rented = text.Length > _ownChars.Length;
+        if (rented && text.Length <= MaxRetainedChars)
+        {
+            _ownChars = new char[Math.Max(text.Length, Math.Min(MaxRetainedChars, _ownChars.Length * 2))];
+            rented = false;
+        }
+
+        _chars = rented ? ArrayPool<char>.Shared.Rent(text.Length) : _ownChars;
         try
         {
             return ScanBytes(text, receiver);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(_chars);
+            if (rented)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+            }
+
             _chars = [];
             if (unescaped is not null)
             {
