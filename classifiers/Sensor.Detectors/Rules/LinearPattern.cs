@@ -4,11 +4,12 @@ using static Sensor.Detectors.Rules.LinearPatternParser;
 namespace Sensor.Detectors.Rules;
 
 /// <summary>
-/// A rule regex matched directly, without the Regex machinery, when greedy matching never has to give a character
-/// back: after every variable-count set, the sets that can come next are disjoint from it (or what follows may be
-/// empty), so the greedy count is the one backtracking would settle on and only alternatives are ever retried, in order.
-/// Then the leftmost match and its length are the ones Regex finds (EngineEquivalence and LinearPatternTests compare
-/// both). Most shipped rules are a literal prefix and a counted set: this skips the NonBacktracking regex's per-window
+/// A rule regex matched directly, without the Regex machinery, by backtracking in Regex's order (alternatives left to
+/// right, greedy counts from the most down) over a pattern without back-references or lookarounds. Most sets never
+/// give a character back: when the sets that can come next are disjoint from a set (or what follows may be empty),
+/// its greedy count is the one backtracking settles on, so only the others (the email's label, <c>[a-z-]{0,61}[a-z]</c>)
+/// retry counts. The leftmost match and its length are the ones Regex finds (EngineEquivalence and LinearPatternTests
+/// compare both). Most shipped rules are a literal prefix and a counted set: this skips the NonBacktracking regex's per-window
 /// set-up (two DFA passes per match) and its construction. Work per input is bounded (<see cref="StepsPerChar"/>); past
 /// that the caller runs the rule's NonBacktracking regex, so matching stays linear in the window. Input is Latin-1.
 /// </summary>
@@ -68,10 +69,7 @@ internal sealed class LinearPattern
             if (node.Kind == Kind.Set && node.Min < node.Max)
             {
                 var next = new bool[256];
-                if (!First(node.Next!, next) && Overlaps(node.Bits!, next))
-                {
-                    return null;
-                }
+                node.Backtrack = !First(node.Next!, next) && Overlaps(node.Bits!, next);
             }
         }
 
@@ -89,6 +87,7 @@ internal sealed class LinearPattern
     {
         (index, length) = (0, 0);
         var at = from;
+        var (runStart, runEnd) = (-1, -1);
         while (at < input.Length)
         {
             var skip = input[at..].IndexOfAny(_first);
@@ -99,7 +98,24 @@ internal sealed class LinearPattern
 
             at += skip;
             budget -= 1 + (skip >> 4);
-            var end = MatchAt(_start, input, at, ref budget);
+            int end;
+            if (_start.Kind == Kind.Set)
+            {
+                // Starts inside one run of the first set share its end: read each run once, not once per start.
+                if (at < runStart || at >= runEnd)
+                {
+                    var run = input[at..].IndexOfAnyExcept(_start.Values!);
+                    (runStart, runEnd) = (at, run < 0 ? input.Length : at + run);
+                    budget -= 1 + (runEnd - at);
+                }
+
+                end = AfterSet(_start, input, at, Math.Min(_start.Max, runEnd - at), ref budget);
+            }
+            else
+            {
+                end = MatchAt(_start, input, at, ref budget);
+            }
+
             if (end >= 0)
             {
                 (index, length) = (at, end - at);
@@ -149,6 +165,11 @@ internal sealed class LinearPattern
                         return OverBudgetEnd;
                     }
 
+                    if (node.Backtrack)
+                    {
+                        return AfterSet(node, input, at, count, ref budget);
+                    }
+
                     if (count < node.Min)
                     {
                         return NoMatchEnd;
@@ -171,6 +192,39 @@ internal sealed class LinearPattern
                     return NoMatchEnd;
             }
         }
+    }
+
+    /// <summary>
+    /// The rest of a match after <paramref name="node"/>'s set took <paramref name="count"/> characters (the most it
+    /// can): a safe set keeps them all; one whose followers overlap it gives them back one at a time, as backtracking does.
+    /// </summary>
+    private static int AfterSet(Node node, ReadOnlySpan<char> input, int at, int count, ref int budget)
+    {
+        if (count < node.Min)
+        {
+            return NoMatchEnd;
+        }
+
+        if (!node.Backtrack)
+        {
+            return MatchAt(node.Next!, input, at + count, ref budget);
+        }
+
+        for (var taken = count; taken >= node.Min; taken--)
+        {
+            var end = MatchAt(node.Next!, input, at + taken, ref budget);
+            if (end != NoMatchEnd)
+            {
+                return end;
+            }
+
+            if (--budget < 0)
+            {
+                return OverBudgetEnd;
+            }
+        }
+
+        return NoMatchEnd;
     }
 
     /// <summary>Builds the nodes of <paramref name="elements"/> back to front, each pointing at what follows it (across group ends).</summary>
@@ -278,6 +332,7 @@ internal sealed class LinearPattern
         public Kind Kind;
         public bool[]? Bits;
         public SearchValues<char>? Values;
+        public bool Backtrack;
         public int Min;
         public int Max;
         public Node? Next;

@@ -5,13 +5,13 @@ namespace Sensor.Detectors.Rules;
 /// <summary>
 /// Reads the regex subset <see cref="LinearPattern"/> runs: literals, escapes, classes, <c>.</c>, <c>\s \d \w</c> and
 /// their negations, greedy <c>? * + {n} {n,} {n,m}</c> on a character, groups <c>(…)</c>, <c>(?:…)</c>,
-/// <c>(?i:…)</c> with alternation, <c>?</c> or <c>{n}</c> on a group, a leading <c>(?i)</c> and a final <c>$</c>.
-/// Anything else (lazy quantifiers, anchors, lookarounds, class subtraction, a loop over a group) returns null: that
+/// <c>(?i:…)</c> with alternation, a bounded greedy count on a group, a leading <c>(?i)</c> and a final <c>$</c>.
+/// Anything else (lazy quantifiers, anchors, lookarounds, class subtraction, * or + on a group) returns null: that
 /// rule keeps its NonBacktracking regex. Sets are over Latin-1 (0-255): the engine widens bytes one for one.
 /// </summary>
 internal sealed class LinearPatternParser
 {
-    /// <summary>Copies of a group a <c>{n}</c> may expand to (the shipped pack's largest is 3).</summary>
+    /// <summary>Copies of a group a <c>{n}</c> or <c>{n,m}</c> may expand to (the shipped pack's largest is the email's 8 labels).</summary>
     private const int MaxGroupRepeat = 8;
 
     private readonly string _source;
@@ -153,25 +153,35 @@ internal sealed class LinearPatternParser
             return true;
         }
 
-        if (min != max || min > MaxGroupRepeat)
+        // {n,m} on a group: n copies, then m - n nested greedy optionals (Regex's order: one more iteration first).
+        // A group that can match empty would meet Regex's empty-iteration rule, so only non-empty groups loop.
+        if (max > MaxGroupRepeat || (min != max && alternatives.Any(a => MinLength(a) == 0)))
         {
             return false;
         }
 
+        var group = alternatives.Count == 1 ? alternatives[0] : [new AltElement(alternatives)];
         for (var i = 0; i < min; i++)
         {
-            if (alternatives.Count == 1)
-            {
-                sequence.AddRange(alternatives[0]);
-            }
-            else
-            {
-                sequence.Add(new AltElement(alternatives));
-            }
+            sequence.AddRange(group);
         }
 
+        List<Element> optional = [];
+        for (var i = min; i < max; i++)
+        {
+            optional = [new AltElement([[.. group, .. optional], []])];
+        }
+
+        sequence.AddRange(optional);
         return true;
     }
+
+    private static int MinLength(List<Element> sequence) => sequence.Sum(e => e switch
+    {
+        SetElement s => s.Min,
+        AltElement a => a.Alternatives.Min(MinLength),
+        _ => 0,
+    });
 
     private bool[]? ParseAtom(bool ignoreCase)
     {
