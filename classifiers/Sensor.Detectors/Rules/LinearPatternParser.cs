@@ -14,8 +14,16 @@ internal sealed class LinearPatternParser
     /// <summary>Copies of a group a <c>{n}</c> or <c>{n,m}</c> may expand to (the shipped pack's largest is the email's 8 labels).</summary>
     private const int MaxGroupRepeat = 8;
 
+    /// <summary>Group nesting followed (the email's 8 optional labels nest 9 deep); deeper patterns keep their regex, and the matcher's recursion stays shallow.</summary>
+    private const int MaxDepth = 24;
+
+    /// <summary>Elements after expanding counted groups (the email expands to ~60); nested counts multiply, so this bounds the pattern's size.</summary>
+    private const int MaxElements = 2048;
+
     private readonly string _source;
     private int _at;
+    private int _depth;
+    private int _elements;
 
     private LinearPatternParser(string source) => _source = source;
 
@@ -118,6 +126,23 @@ internal sealed class LinearPatternParser
     /// <summary>A group and its quantifier (none, <c>?</c>, <c>{0,1}</c> or <c>{n}</c>), appended to <paramref name="sequence"/>.</summary>
     private bool ParseGroup(bool ignoreCase, List<Element> sequence)
     {
+        if (++_depth > MaxDepth)
+        {
+            return false;
+        }
+
+        try
+        {
+            return ParseGroupBody(ignoreCase, sequence);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private bool ParseGroupBody(bool ignoreCase, List<Element> sequence)
+    {
         _at++;
         var inner = ignoreCase;
         if (Follows("?:"))
@@ -161,6 +186,12 @@ internal sealed class LinearPatternParser
         }
 
         var group = alternatives.Count == 1 ? alternatives[0] : [new AltElement(alternatives)];
+        _elements += Size(group) * max;
+        if (_elements > MaxElements)
+        {
+            return false;
+        }
+
         for (var i = 0; i < min; i++)
         {
             sequence.AddRange(group);
@@ -175,6 +206,8 @@ internal sealed class LinearPatternParser
         sequence.AddRange(optional);
         return true;
     }
+
+    private static int Size(List<Element> sequence) => sequence.Sum(e => e is AltElement a ? 1 + a.Alternatives.Sum(Size) : 1);
 
     private static int MinLength(List<Element> sequence) => sequence.Sum(e => e switch
     {

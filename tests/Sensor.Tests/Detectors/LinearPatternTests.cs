@@ -99,7 +99,15 @@ public class LinearPatternTests
     [InlineData("[a-z-[aeiou]]x")] // class subtraction
     [InlineData("(?=a)a")]
     [InlineData("a$b")]
+    [InlineData("(?:(?:(?:(?:ab){1,8}c){1,8}d){1,8}e){1,8}")] // nested counts multiply past the element cap
     public void PatternsOutsideTheSubset_AreRefused(string pattern) => Assert.Null(LinearPattern.TryCreate(pattern));
+
+    [Fact]
+    public void DeeplyNestedGroups_KeepTheirRegex()
+    {
+        Assert.NotNull(LinearPattern.TryCreate(new string('(', 20) + "ab" + new string(')', 20)));
+        Assert.Null(LinearPattern.TryCreate(new string('(', 400) + "ab" + new string(')', 400)));
+    }
 
     [Fact]
     public void HostileWindow_RunsOverBudget_AndTheRegexAnswers()
