@@ -8,7 +8,8 @@ namespace Sensor.Detectors.Engine;
 /// <summary>
 /// Runs a <see cref="RulePack"/> over one decoded item. Pipeline: JSON unescape (when the item is JSON and holds a
 /// backslash) -> one byte-level pass for every keyword (<see cref="AnchorFilter"/>) -> per rule, merged windows around
-/// the anchors -> the rule's NonBacktracking regex over each window, widened to chars (Latin-1: byte offsets = char
+/// the anchors -> the rule's direct matcher (<see cref="LinearPattern"/>; its NonBacktracking regex when the pattern is
+/// outside that subset or a window runs over the matcher's step budget) over each window, widened to chars (Latin-1: byte offsets = char
 /// offsets) only there -> checks -> a vector pass for one-character anchors ('@') and the digit runs that can hold a
 /// card, SSN or IBAN -> the AWS key-pair scan -> overlap resolution -> distinct values with counts. Scratch buffers are
 /// pooled: nothing is allocated when nothing matches. One instance per worker (not thread-safe); the pack is shared.
