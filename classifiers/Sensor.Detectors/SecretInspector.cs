@@ -35,6 +35,8 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
     private string _location = "";
     private HttpExchange? _exchange;
     private long _timestamp;
+    private string? _lastContentType;
+    private bool _lastContentTypeIsJson;
 
     public SecretInspector(RulePack pack, FindingFormatter formatter, IEventSink events, AnomalyReporter? anomalies = null)
     {
@@ -67,7 +69,7 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
         _location = location;
         _exchange = exchange;
         _timestamp = timestampMicros;
-        var json = IsJson(contentType, data);
+        var json = IsJsonCached(contentType, data);
         _engine.Scan(data, json, this);
         if (_engine.LastScanCapped)
         {
@@ -173,6 +175,29 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
     }
 
     private static string DirectionName(Direction direction) => direction == Direction.ToServer ? "to_server" : "to_client";
+
+    /// <summary>
+    /// <see cref="IsJson"/> with the media-type test remembered for the last content-type string: every header, URL and
+    /// body of an exchange is inspected with the same string, and strings are immutable, so the same reference gives the same answer.
+    /// </summary>
+    private bool IsJsonCached(string? contentType, ReadOnlySpan<byte> data)
+    {
+        if (contentType is not null)
+        {
+            if (!ReferenceEquals(contentType, _lastContentType))
+            {
+                _lastContentType = contentType;
+                _lastContentTypeIsJson = contentType.Contains("json", StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (_lastContentTypeIsJson)
+            {
+                return true;
+            }
+        }
+
+        return IsJson(null, data);
+    }
 
     /// <summary>JSON by media type (<c>application/json</c>, <c>+json</c>, NDJSON) or by its first non-blank byte.</summary>
     public static bool IsJson(string? contentType, ReadOnlySpan<byte> data)

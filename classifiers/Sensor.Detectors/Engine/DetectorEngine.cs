@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using Sensor.Detectors.Rules;
 
@@ -7,7 +8,8 @@ namespace Sensor.Detectors.Engine;
 /// <summary>
 /// Runs a <see cref="RulePack"/> over one decoded item. Pipeline: JSON unescape (when the item is JSON and holds a
 /// backslash) -> one byte-level pass for every keyword (<see cref="AnchorFilter"/>) -> per rule, merged windows around
-/// the anchors -> the rule's NonBacktracking regex over each window, widened to chars (Latin-1: byte offsets = char
+/// the anchors -> the rule's direct matcher (<see cref="LinearPattern"/>; its NonBacktracking regex when the pattern is
+/// outside that subset or a window runs over the matcher's step budget) over each window, widened to chars (Latin-1: byte offsets = char
 /// offsets) only there -> checks -> a vector pass for one-character anchors ('@') and the digit runs that can hold a
 /// card, SSN or IBAN -> the AWS key-pair scan -> overlap resolution -> distinct values with counts. Scratch buffers are
 /// pooled: nothing is allocated when nothing matches. One instance per worker (not thread-safe); the pack is shared.
@@ -24,6 +26,9 @@ public sealed partial class DetectorEngine
     private const int MaxDigitGroups = 32;
 
     private const int MaxCardGroups = 5;
+
+    /// <summary>Item length up to which the engine keeps its own character buffer (64 Ki chars = 128 KiB per worker); longer items rent from the pool.</summary>
+    private const int MaxRetainedChars = 64 * 1024;
 
     /// <summary>Bytes whose masks the trigger pass takes at once (2 x 256-bit or 4 x 128-bit).</summary>
     private const int ChunkBytes = 64;
@@ -51,8 +56,10 @@ public sealed partial class DetectorEngine
     private int _activeCount;
     private int _candidateCount;
     private char[] _chars = [];
+    private char[] _ownChars = new char[1024];
     private long[] _hits = [];
     private int _hitCount;
+    private readonly List<(int Index, int Length)> _linearMatches = [];
 
     public DetectorEngine(RulePack pack)
     {
@@ -70,6 +77,9 @@ public sealed partial class DetectorEngine
 
     /// <summary>Regex windows run so far (each bounded by its rule's max length plus merged anchors).</summary>
     public long WindowsRun { get; private set; }
+
+    /// <summary>Windows or secret-pattern inputs where a direct matcher ran over its step budget and the regex answered instead.</summary>
+    public long LinearOverBudget { get; private set; }
 
     /// <summary>True when the last scan stopped collecting at <see cref="MaxCandidatesPerItem"/>.</summary>
     public bool LastScanCapped { get; private set; }
@@ -90,15 +100,27 @@ public sealed partial class DetectorEngine
             text = unescaped.AsSpan(0, JsonUnescaper.Unescape(data, unescaped));
         }
 
-        // Characters only where a regex, a check or a report reads them (windows, candidates): see Widen.
-        _chars = ArrayPool<char>.Shared.Rent(text.Length);
+        // Characters only where a regex, a check or a report reads them (windows, candidates): see Widen. Headers and
+        // small bodies use the engine's own buffer (most items are a few hundred bytes: a pool round trip per item showed).
+        var rented = text.Length > _ownChars.Length;
+        if (rented && text.Length <= MaxRetainedChars)
+        {
+            _ownChars = new char[Math.Max(text.Length, Math.Min(MaxRetainedChars, _ownChars.Length * 2))];
+            rented = false;
+        }
+
+        _chars = rented ? ArrayPool<char>.Shared.Rent(text.Length) : _ownChars;
         try
         {
             return ScanBytes(text, receiver);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(_chars);
+            if (rented)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+            }
+
             _chars = [];
             if (unescaped is not null)
             {
@@ -218,31 +240,104 @@ public sealed partial class DetectorEngine
         var window = text[start..end];
         CharactersExamined += window.Length;
         WindowsRun++;
+        if (rule.Linear is { } linear && RunLinear(linear, window, out var found))
+        {
+            foreach (var (index, length) in found)
+            {
+                OnPatternMatch(rule, text, start, index, length);
+            }
+
+            return;
+        }
+
         foreach (var match in rule.Pattern!.EnumerateMatches(window))
         {
-            var secretStart = start + match.Index;
-            var secretLength = match.Length;
-            if (rule.SecretPattern is { } secretPattern)
-            {
-                var found = false;
-                foreach (var inner in secretPattern.EnumerateMatches(text.Slice(secretStart, secretLength)))
-                {
-                    secretStart = start + match.Index + inner.Index;
-                    secretLength = inner.Length;
-                    found = true;
-                }
+            OnPatternMatch(rule, text, start, match.Index, match.Length);
+        }
+    }
 
-                if (!found)
-                {
+    /// <summary>Every match of <paramref name="linear"/> in <paramref name="window"/> into a scratch list; false when it ran over its step budget (the regex then runs instead).</summary>
+    private bool RunLinear(LinearPattern linear, ReadOnlySpan<char> window, out ReadOnlySpan<(int Index, int Length)> found)
+    {
+        _linearMatches.Clear();
+        found = default;
+        var budget = LinearPattern.Budget(window.Length);
+        var from = 0;
+        while (true)
+        {
+            switch (linear.Next(window, from, ref budget, out var index, out var length))
+            {
+                case LinearPattern.Status.Found:
+                    _linearMatches.Add((index, length));
+                    from = index + length;
                     continue;
-                }
-            }
-
-            if (secretLength > 0 && rule.Accept(text, secretStart, secretLength))
-            {
-                AddCandidate(rule.Index, secretStart, secretLength);
+                case LinearPattern.Status.None:
+                    found = CollectionsMarshal.AsSpan(_linearMatches);
+                    return true;
+                default:
+                    LinearOverBudget++;
+                    return false;
             }
         }
+    }
+
+    /// <summary>A pattern match at window offset <paramref name="index"/>: narrowed by the rule's secret pattern (its last match), checked, kept as a candidate.</summary>
+    private void OnPatternMatch(DetectorRule rule, ReadOnlySpan<char> text, int start, int index, int length)
+    {
+        var secretStart = start + index;
+        var secretLength = length;
+        if (rule.SecretPatternSource is not null && !LastSecretMatch(rule, text.Slice(secretStart, secretLength), ref secretStart, ref secretLength))
+        {
+            return;
+        }
+
+        if (secretLength > 0 && rule.Accept(text, secretStart, secretLength))
+        {
+            AddCandidate(rule.Index, secretStart, secretLength);
+        }
+    }
+
+    /// <summary>The last match of the rule's secret pattern inside a pattern match (its offset moves <paramref name="secretStart"/>); false when there is none.</summary>
+    private bool LastSecretMatch(DetectorRule rule, ReadOnlySpan<char> match, ref int secretStart, ref int secretLength)
+    {
+        var found = false;
+        var (innerIndex, innerLength) = (0, 0);
+        if (rule.SecretLinear is { } linear)
+        {
+            var budget = LinearPattern.Budget(match.Length);
+            var from = 0;
+            LinearPattern.Status status;
+            while ((status = linear.Next(match, from, ref budget, out var index, out var length)) == LinearPattern.Status.Found)
+            {
+                (innerIndex, innerLength, found) = (index, length, true);
+                from = index + length;
+            }
+
+            if (status == LinearPattern.Status.OverBudget)
+            {
+                LinearOverBudget++;
+                found = false;
+                foreach (var inner in rule.SecretPattern!.EnumerateMatches(match))
+                {
+                    (innerIndex, innerLength, found) = (inner.Index, inner.Length, true);
+                }
+            }
+        }
+        else
+        {
+            foreach (var inner in rule.SecretPattern!.EnumerateMatches(match))
+            {
+                (innerIndex, innerLength, found) = (inner.Index, inner.Length, true);
+            }
+        }
+
+        if (found)
+        {
+            secretStart += innerIndex;
+            secretLength = innerLength;
+        }
+
+        return found;
     }
 
     /// <summary>A candidate found on bytes: its characters are written for the report.</summary>

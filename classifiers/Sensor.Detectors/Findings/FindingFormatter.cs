@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using Sensor.Core.Hashing;
 using Sensor.Core.Security;
 using Sensor.Detectors.Rules;
 
@@ -11,7 +12,8 @@ public sealed class FindingFormatter
     /// <summary>The longest format prefix a preview may show; longer rule prefixes (PEM headers) are cut here.</summary>
     public const int MaxPrefixChars = 40;
 
-    private readonly byte[] _key;
+    /// <summary>The key's HMAC pad states, prepared once: the formatter is shared by every worker and Compute only reads them.</summary>
+    private readonly ShortHmac _keyed;
 
     public FindingFormatter(byte[] key)
     {
@@ -20,7 +22,7 @@ public sealed class FindingFormatter
             throw new ArgumentException("HMAC key too short", nameof(key));
         }
 
-        _key = key;
+        _keyed = SecretRedaction.FingerprintKey(key);
     }
 
     /// <summary>
@@ -44,7 +46,7 @@ public sealed class FindingFormatter
     {
         if (rule?.Scanner is not ("payment_card" or "iban"))
         {
-            return SecretRedaction.Fingerprint(_key, value);
+            return SecretRedaction.Fingerprint(_keyed, value);
         }
 
         var rented = value.Length > 1024 ? ArrayPool<char>.Shared.Rent(value.Length) : null;
@@ -60,7 +62,7 @@ public sealed class FindingFormatter
                 }
             }
 
-            return SecretRedaction.Fingerprint(_key, kept[..n]);
+            return SecretRedaction.Fingerprint(_keyed, kept[..n]);
         }
         finally
         {

@@ -44,6 +44,8 @@ public sealed class DetectorRule
         SecretPatternSource = d.SecretPattern;
         _pattern = Validate(d.Pattern);
         _secretPattern = Validate(d.SecretPattern);
+        Linear = LinearPattern.TryCreate(d.Pattern);
+        SecretLinear = LinearPattern.TryCreate(d.SecretPattern);
         Scanner = d.Scanner;
         Boundary = d.Boundary is { Length: > 0 } b ? CharClass.Parse(b) : null;
         MaxLength = Math.Clamp(d.MaxLength ?? 256, 1, MaxWindow);
@@ -85,6 +87,11 @@ public sealed class DetectorRule
     public Regex? Pattern => _pattern ?? Build(ref _pattern, PatternSource);
 
     public Regex? SecretPattern => _secretPattern ?? Build(ref _secretPattern, SecretPatternSource);
+
+    /// <summary><see cref="PatternSource"/> as a direct matcher when it is in <see cref="LinearPattern"/>'s subset (its regex is then built only if a window runs over budget).</summary>
+    internal LinearPattern? Linear { get; }
+
+    internal LinearPattern? SecretLinear { get; }
 
     public string? Scanner { get; }
 

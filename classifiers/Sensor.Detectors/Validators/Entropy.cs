@@ -10,19 +10,23 @@ public static class Entropy
             return 0;
         }
 
+        // Counts of the characters present, summed in character order as before (same rounding), without visiting all 256.
         Span<int> counts = stackalloc int[256];
+        Span<ulong> present = stackalloc ulong[4];
         foreach (var c in value)
         {
-            counts[c & 0xFF]++;
+            var b = c & 0xFF;
+            counts[b]++;
+            present[b >> 6] |= 1UL << b;
         }
 
         double entropy = 0;
         double length = value.Length;
-        foreach (var count in counts)
+        for (var word = 0; word < 4; word++)
         {
-            if (count > 0)
+            for (var bits = present[word]; bits != 0; bits &= bits - 1)
             {
-                var p = count / length;
+                var p = counts[(word << 6) | System.Numerics.BitOperations.TrailingZeroCount(bits)] / length;
                 entropy -= p * Math.Log2(p);
             }
         }

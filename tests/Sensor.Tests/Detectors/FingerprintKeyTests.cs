@@ -72,6 +72,24 @@ public sealed class FingerprintKeyTests : IDisposable
         Assert.Equal("…(40)", FindingFormatter.Redact(rule, new string('y', 40))); // a value not starting with the format prefix shows nothing
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(55)]
+    [InlineData(56)]
+    [InlineData(200)]
+    [InlineData(1025)]
+    [InlineData(5000)]
+    public void Fingerprint_IsHmacSha256OfTheLatin1Bytes_WithOrWithoutAPreparedKey(int length)
+    {
+        var key = Encoding.ASCII.GetBytes("another-test-key-0123456789abcdef");
+        var value = new string([.. Enumerable.Range(0, length).Select(i => (char)(0x21 + ((i * 7) % 0xDE)))]);
+        var expected = "hmac-sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.Latin1.GetBytes(value)));
+        Assert.Equal(expected, Sensor.Core.Security.SecretRedaction.Fingerprint(key, value));
+        var keyed = Sensor.Core.Security.SecretRedaction.FingerprintKey(key);
+        Assert.Equal(expected, Sensor.Core.Security.SecretRedaction.Fingerprint(keyed, value));
+        Assert.Equal(expected, new FindingFormatter(key).Fingerprint(null, value));
+    }
+
     [Fact]
     public void SecretAndThreatDetectors_GiveOneValueOneFingerprint()
     {
