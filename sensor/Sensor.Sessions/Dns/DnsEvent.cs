@@ -20,35 +20,69 @@ public sealed class DnsEvent : SensorEvent
 
     public DnsMessage Message => _message;
 
+    /// <summary>
+    /// Through the writer, whose escaping applies; the sink calls it only when <see cref="TryWritePlainBody"/> refused.
+    /// Names and RDATA are UTF-8 already (DnsText), written as bytes.
+    /// </summary>
     public override void WriteBody(Utf8JsonWriter writer)
     {
-        // Most messages are plain ASCII throughout: built as bytes and copied once, not ~15 writer calls each.
-        var plain = PlainJsonBuilder.Shared();
-        if (TryBuildPlain(plain, asMember: false))
+        var m = _message;
+        writer.WriteStartObject("dns"u8);
+        writer.WriteString("type"u8, m.IsResponse ? "answer"u8 : "query"u8);
+        writer.WriteNumber("id"u8, m.Id);
+        if (m.Questions.Length > 0)
         {
-            writer.WritePropertyName("dns"u8);
-            writer.WriteRawValue(plain.Written, skipInputValidation: true);
-            return;
+            writer.WriteString("rrname"u8, m.Questions[0].NameUtf8);
+            WriteType(writer, m.Questions[0].Type);
         }
 
-        WriteEscaped(writer);
+        if (m.IsResponse)
+        {
+            var rcode = DnsRecordTypes.KnownRcodeNameUtf8(m.Rcode);
+            if (rcode.IsEmpty)
+            {
+                writer.WriteString("rcode"u8, DnsRecordTypes.RcodeName(m.Rcode));
+            }
+            else
+            {
+                writer.WriteString("rcode"u8, rcode);
+            }
+
+            writer.WriteStartArray("answers"u8);
+            foreach (ref readonly var answer in m.Answers)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("rrname"u8, answer.NameUtf8);
+                WriteType(writer, answer.Type);
+                writer.WriteString("rdata"u8, answer.DataUtf8);
+                writer.WriteNumber("ttl"u8, answer.Ttl);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteStartObject("flags"u8);
+        writer.WriteBoolean("rd"u8, m.RecursionDesired);
+        if (m.IsResponse)
+        {
+            writer.WriteBoolean("ra"u8, m.RecursionAvailable);
+            writer.WriteBoolean("aa"u8, m.Authoritative);
+            writer.WriteBoolean("tc"u8, m.Truncated);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
-    public override bool TryWritePlainBody(PlainJsonBuilder json) => TryBuildPlain(json, asMember: true);
-
-    /// <summary>The same bytes as <see cref="WriteEscaped"/> (the member, or only its value); false when a name or RDATA needs escaping.</summary>
-    private bool TryBuildPlain(PlainJsonBuilder json, bool asMember)
+    /// <summary>
+    /// Most messages are plain ASCII throughout: the same bytes as <see cref="WriteBody"/>, built as bytes rather than ~15
+    /// writer calls; false when a name or RDATA needs escaping.
+    /// </summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
     {
         var m = _message;
-        if (asMember)
-        {
-            json.StartObject("dns"u8);
-        }
-        else
-        {
-            json.StartObject();
-        }
-
+        json.StartObject("dns"u8);
         json.String("type"u8, m.IsResponse ? "answer"u8 : "query"u8);
         json.Number("id"u8, m.Id);
         if (m.Questions.Length > 0 && !(json.String("rrname"u8, m.Questions[0].NameUtf8) && PlainType(json, m.Questions[0].Type)))
@@ -98,58 +132,6 @@ public sealed class DnsEvent : SensorEvent
     {
         var known = DnsRecordTypes.KnownNameUtf8(type);
         return !known.IsEmpty && json.String("rrtype"u8, known);
-    }
-
-    /// <summary>Through the writer, whose escaping applies: names and RDATA are UTF-8 already (DnsText), written as bytes.</summary>
-    private void WriteEscaped(Utf8JsonWriter writer)
-    {
-        var m = _message;
-        writer.WriteStartObject("dns"u8);
-        writer.WriteString("type"u8, m.IsResponse ? "answer"u8 : "query"u8);
-        writer.WriteNumber("id"u8, m.Id);
-        if (m.Questions.Length > 0)
-        {
-            writer.WriteString("rrname"u8, m.Questions[0].NameUtf8);
-            WriteType(writer, m.Questions[0].Type);
-        }
-
-        if (m.IsResponse)
-        {
-            var rcode = DnsRecordTypes.KnownRcodeNameUtf8(m.Rcode);
-            if (rcode.IsEmpty)
-            {
-                writer.WriteString("rcode"u8, DnsRecordTypes.RcodeName(m.Rcode));
-            }
-            else
-            {
-                writer.WriteString("rcode"u8, rcode);
-            }
-
-            writer.WriteStartArray("answers"u8);
-            foreach (ref readonly var answer in m.Answers)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("rrname"u8, answer.NameUtf8);
-                WriteType(writer, answer.Type);
-                writer.WriteString("rdata"u8, answer.DataUtf8);
-                writer.WriteNumber("ttl"u8, answer.Ttl);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        writer.WriteStartObject("flags"u8);
-        writer.WriteBoolean("rd"u8, m.RecursionDesired);
-        if (m.IsResponse)
-        {
-            writer.WriteBoolean("ra"u8, m.RecursionAvailable);
-            writer.WriteBoolean("aa"u8, m.Authoritative);
-            writer.WriteBoolean("tc"u8, m.Truncated);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
     }
 
     private static void WriteType(Utf8JsonWriter writer, ushort type)

@@ -47,17 +47,10 @@ internal static class Http1Strings
     /// <summary>As <see cref="Name(ReadOnlySpan{byte})"/>; <paramref name="repeatingValue"/> says whether to use <see cref="Value"/>.</summary>
     public static string Name(ReadOnlySpan<byte> name, out bool repeatingValue)
     {
-        for (var i = 0; i < s_names.Length; i++)
+        if (Known(name, ignoreCase: true, out repeatingValue) is { } known)
         {
-            var known = s_names[i];
-            if (known.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(name, known))
-            {
-                repeatingValue = s_cached[i];
-                return known;
-            }
+            return known;
         }
-
-        repeatingValue = false;
 
         return string.Create(name.Length, name, static (chars, bytes) =>
         {
@@ -70,12 +63,14 @@ internal static class Http1Strings
     }
 
     /// <summary>The shared string of a common field name given exactly (HTTP/2 names arrive lower-case), or null.</summary>
-    public static string? KnownName(ReadOnlySpan<byte> name, out bool repeatingValue)
+    public static string? KnownName(ReadOnlySpan<byte> name, out bool repeatingValue) => Known(name, ignoreCase: false, out repeatingValue);
+
+    private static string? Known(ReadOnlySpan<byte> name, bool ignoreCase, out bool repeatingValue)
     {
         for (var i = 0; i < s_names.Length; i++)
         {
             var known = s_names[i];
-            if (known.Length == name.Length && System.Text.Ascii.Equals(name, known))
+            if (known.Length == name.Length && (ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(name, known) : System.Text.Ascii.Equals(name, known)))
             {
                 repeatingValue = s_cached[i];
                 return known;

@@ -116,27 +116,7 @@ public class HpackDecoderPropertyTests
             random.NextBytes(value);
             table.Add(name, value);
             model.Insert(0, (name, value));
-            var size = 0;
-            var keep = 0;
-            foreach (var (n, v) in model)
-            {
-                if (size + n.Length + v.Length + 32 > 300)
-                {
-                    break;
-                }
-
-                size += n.Length + v.Length + 32;
-                keep++;
-            }
-
-            model.RemoveRange(keep, model.Count - keep);
-            Assert.Equal(model.Count, table.Count);
-            Assert.Equal(size, table.Size);
-            for (var k = 0; k < model.Count; k++)
-            {
-                Assert.True(table.Name(k + 1).SequenceEqual(model[k].Name));
-                Assert.True(table.Value(k + 1).SequenceEqual(model[k].Value));
-            }
+            AssertAgreesWithModel(table, model, 300);
         }
     }
 
@@ -164,27 +144,7 @@ public class HpackDecoderPropertyTests
                 model.Insert(0, (name, value));
             }
 
-            var size = 0;
-            var keep = 0;
-            foreach (var (n, v) in model)
-            {
-                if (size + n.Length + v.Length + 32 > table.MaxSize)
-                {
-                    break;
-                }
-
-                size += n.Length + v.Length + 32;
-                keep++;
-            }
-
-            model.RemoveRange(keep, model.Count - keep);
-            Assert.Equal(model.Count, table.Count);
-            Assert.Equal(size, table.Size);
-            for (var k = 0; k < model.Count; k++)
-            {
-                Assert.True(table.Name(k + 1).SequenceEqual(model[k].Name));
-                Assert.True(table.Value(k + 1).SequenceEqual(model[k].Value));
-            }
+            AssertAgreesWithModel(table, model, table.MaxSize);
         }
     }
 
@@ -249,5 +209,31 @@ public class HpackDecoderPropertyTests
         var status = decoder.Decode(block, ref collector);
         fields = collector.Fields;
         return status;
+    }
+
+    /// <summary>Evicts from the model what no longer fits <paramref name="maxSize"/> (RFC 7541 4.1: 32 bytes per entry), then compares every entry.</summary>
+    private static void AssertAgreesWithModel(HpackDynamicTable table, List<(byte[] Name, byte[] Value)> model, int maxSize)
+    {
+        var size = 0;
+        var keep = 0;
+        foreach (var (n, v) in model)
+        {
+            if (size + n.Length + v.Length + 32 > maxSize)
+            {
+                break;
+            }
+
+            size += n.Length + v.Length + 32;
+            keep++;
+        }
+
+        model.RemoveRange(keep, model.Count - keep);
+        Assert.Equal(model.Count, table.Count);
+        Assert.Equal(size, table.Size);
+        for (var k = 0; k < model.Count; k++)
+        {
+            Assert.True(table.Name(k + 1).SequenceEqual(model[k].Name));
+            Assert.True(table.Value(k + 1).SequenceEqual(model[k].Value));
+        }
     }
 }
