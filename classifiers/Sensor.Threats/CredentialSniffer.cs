@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Sensor.Threats;
 
@@ -21,8 +20,11 @@ internal static class CredentialSniffer
         ["-----BEGIN", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-admin-", "AKIA", "ASIA", "ATATT3", "ntn_", "AIza", "eyJ"],
         StringComparison.Ordinal);
 
-    // One alternation per format; lengths are the formats' own (reference.md §5), lower bounds where they vary.
-    private static readonly Regex s_credential = new(
+    /// <summary>
+    /// The formats as one regex, kept as the specification <see cref="CredentialMatcher"/> implements by hand (tests
+    /// compare both on seeded random text). Lengths are the formats' own (reference.md §5), lower bounds where they vary.
+    /// </summary>
+    internal const string Pattern =
         @"-----BEGIN (?<pem>(RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----"
         + @"|(?<github>(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})"
         + @"|(?<gitlab>glpat-[A-Za-z0-9_\-]{20})"
@@ -33,15 +35,7 @@ internal static class CredentialSniffer
         + @"|(?<atlassian>ATATT3[A-Za-z0-9_\-=]{40,})"
         + @"|(?<notion>ntn_[A-Za-z0-9]{40,})"
         + @"|(?<google>AIza[0-9A-Za-z_\-]{35})"
-        + @"|(?<jwt>eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.ExplicitCapture);
-
-    private static readonly (string Group, string Type)[] s_types =
-    [
-        ("pem", "private_key"), ("github", "github_token"), ("gitlab", "gitlab_pat"), ("slack", "slack_token"),
-        ("anthropic", "anthropic_key"), ("openai", "openai_key"), ("aws", "aws_access_key_id"), ("atlassian", "atlassian_api_token"),
-        ("notion", "notion_token"), ("google", "google_api_key"), ("jwt", "jwt"),
-    ];
+        + @"|(?<jwt>eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})";
 
     public static bool MayContain(ReadOnlySpan<char> text) => text.IndexOfAny(s_prefixes) >= 0;
 
@@ -53,37 +47,39 @@ internal static class CredentialSniffer
         }
 
         var found = 0;
-        foreach (Match match in s_credential.Matches(text))
+        var at = 0;
+        while (at < text.Length && found < MaxHitsPerText)
         {
-            if (found++ >= MaxHitsPerText)
+            var next = text.AsSpan(at).IndexOfAny(s_prefixes);
+            if (next < 0)
             {
                 break;
             }
 
-            foreach (var (group, type) in s_types)
+            var start = at + next;
+            if (!CredentialMatcher.TryMatch(text, start, out var type, out var length, out var pemLabel))
             {
-                var g = match.Groups[group];
-                if (!g.Success)
-                {
-                    continue;
-                }
-
-                if (group == "pem")
-                {
-                    // The whole armoured block is the secret: up to the END line when present.
-                    var end = text.IndexOf("-----END ", match.Index, StringComparison.Ordinal);
-                    var close = end < 0 ? -1 : text.IndexOf("-----", end + 9, StringComparison.Ordinal);
-                    var length = (close < 0 ? text.Length : close + 5) - match.Index;
-                    var kind = g.Value.StartsWith("OPENSSH", StringComparison.Ordinal) ? "ssh_private_key" : type;
-                    into.Add(new CredentialHit(kind, "-----BEGIN " + g.Value + "-----", match.Index, length));
-                }
-                else
-                {
-                    into.Add(new CredentialHit(type, FormatPrefix(g.Value), match.Index, match.Length));
-                }
-
-                break;
+                at = start + 1;
+                continue;
             }
+
+            found++;
+            if (pemLabel is not null)
+            {
+                // The whole armoured block is the secret: up to the END line when present.
+                var end = text.IndexOf("-----END ", start, StringComparison.Ordinal);
+                var close = end < 0 ? -1 : text.IndexOf("-----", end + 9, StringComparison.Ordinal);
+                var blockLength = (close < 0 ? text.Length : close + 5) - start;
+                var kind = pemLabel.StartsWith("OPENSSH", StringComparison.Ordinal) ? "ssh_private_key" : type;
+                into.Add(new CredentialHit(kind, "-----BEGIN " + pemLabel + "-----", start, blockLength));
+            }
+            else
+            {
+                into.Add(new CredentialHit(type, FormatPrefix(text.AsSpan(start, length)), start, length));
+            }
+
+            // Matches do not overlap: the next one starts after this one (as Regex.Matches goes on).
+            at = start + length;
         }
     }
 
@@ -120,7 +116,7 @@ internal static class CredentialSniffer
     }
 
     /// <summary>The part of a token that names its format and nothing more (<c>ghp_</c>, <c>sk-ant-api03-</c>, <c>AKIA</c>).</summary>
-    private static string FormatPrefix(string token)
+    private static string FormatPrefix(ReadOnlySpan<char> token)
     {
         foreach (var prefix in s_formatPrefixes)
         {
@@ -130,7 +126,7 @@ internal static class CredentialSniffer
             }
         }
 
-        return token[..Math.Min(5, token.Length)]; // xoxb-, xoxp-...: the Slack prefix is five characters
+        return token[..Math.Min(5, token.Length)].ToString(); // xoxb-, xoxp-...: the Slack prefix is five characters
     }
 
     private static readonly string[] s_formatPrefixes =

@@ -46,9 +46,12 @@ internal static partial class HiddenContent
     // plain English text seldom has these words, and the scan is far cheaper than the regex.
     private static readonly SearchValues<string> s_ignoreVerbs = SearchValues.Create(["ignore", "disregard", "forget"], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly Regex s_hiddenStyle = new(
-        @"<([a-z][a-z0-9]*)\b[^>]*\bstyle\s*=\s*[""']?[^>]*\b(display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(px|pt|em)?\s*[;""']|opacity\s*:\s*0\s*[;""'])[^>]*>",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    /// <summary>
+    /// An element whose inline style hides it: the specification <see cref="HiddenStyleMatcher"/> implements by hand
+    /// (IgnoreCase, CultureInvariant; tests compare both on seeded random text).
+    /// </summary>
+    internal const string HiddenStylePattern =
+        @"<([a-z][a-z0-9]*)\b[^>]*\bstyle\s*=\s*[""']?[^>]*\b(display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(px|pt|em)?\s*[;""']|opacity\s*:\s*0\s*[;""'])[^>]*>";
 
     internal const string IgnorePreviousPattern =
         @"\b(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier|preceding)\s+(instructions|prompts?|messages|rules)\b";
@@ -110,17 +113,12 @@ internal static partial class HiddenContent
             return;
         }
 
-        foreach (Match match in s_hiddenStyle.Matches(text))
+        var at = 0;
+        while (into.Count - start < MaxMatchesPerText && HiddenStyleMatcher.TryFindNext(text, ref at, out var match))
         {
-            if (into.Count - start >= MaxMatchesPerText)
-            {
-                break;
-            }
-
-            var tag = match.Groups[1].Value;
-            var rule = match.Groups[2].Value.Replace(" ", "", StringComparison.Ordinal).TrimEnd(';', '"', '\'').ToLowerInvariant();
+            var rule = match.Declaration.Replace(" ", "", StringComparison.Ordinal).TrimEnd(';', '"', '\'').ToLowerInvariant();
             var innerStart = match.Index + match.Length;
-            var close = text.IndexOf("</" + tag, innerStart, StringComparison.OrdinalIgnoreCase);
+            var close = text.IndexOf("</" + match.Tag, innerStart, StringComparison.OrdinalIgnoreCase);
             var length = Math.Min((close < 0 ? text.Length : close) - innerStart, MaxHiddenElementChars);
             var inner = StripTags(text.AsSpan(innerStart, length));
             if (CountLetters(inner) > 0)
