@@ -191,7 +191,13 @@ public sealed partial class McpThreatDetector : IMcpObserver
     /// <summary>A bounded, credential-masked excerpt of text taken from a message.</summary>
     internal static string Excerpt(string text)
     {
-        var masked = EmailAddress().Replace(CredentialSniffer.Mask(text), m => SecretRedaction.Address(m.Value));
+        var masked = CredentialSniffer.Mask(text);
+        if (masked.Contains('@'))
+        {
+            // Every address has an '@': most excerpts have none and skip the regex.
+            masked = EmailAddress().Replace(masked, m => SecretRedaction.Address(m.Value));
+        }
+
         return masked.Length <= MaxExcerptChars ? masked : masked[..MaxExcerptChars] + "…";
     }
 
