@@ -65,8 +65,9 @@ public sealed partial class McpThreatDetector : IMcpObserver
             ReportUntrusted(message, host);
         }
 
-        var interesting = message.Method is "tools/list" or "tools/call" or "resources/read";
-        if (!interesting || message.Kind is not ("request" or "result"))
+        // What Check reads: the results of these three methods and tools/call requests (a parse of anything else is wasted).
+        var interesting = message.Kind == "result" ? message.Method is "tools/list" or "tools/call" or "resources/read" : message.Kind == "request" && message.Method == "tools/call";
+        if (!interesting)
         {
             return;
         }

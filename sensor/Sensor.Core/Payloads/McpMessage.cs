@@ -43,7 +43,8 @@ public sealed class McpMessage
 
     /// <summary>
     /// <see cref="Json"/> already parsed by the MCP parser (its root element), so observers need not parse it again;
-    /// null when the parser did not parse it (errors) or could not. Valid only during the observer call.
+    /// null when the parser did not parse it (errors; messages from which neither it nor the threat detectors read
+    /// anything: notifications, list requests) or could not. Valid only during the observer call.
     /// </summary>
     public JsonElement? Root { get; init; }
 

@@ -321,8 +321,9 @@ internal sealed class McpHttpObserver : IHttpObserver
             }
         }
 
-        // Parsed once here for the details and for every MCP observer (the threat detectors read the same document).
-        using var document = kind == JsonRpcKind.Error ? null : McpMessageDetails.TryParse(json);
+        // Parsed once here for the details and for every MCP observer (the threat detectors read the same document),
+        // and only when either can use it.
+        using var document = McpMessageDetails.NeedsDocument(json.Span, kind, method) ? McpMessageDetails.TryParse(json) : null;
         var details = document is null ? McpMessageDetails.Empty : McpMessageDetails.Read(document.RootElement, kind, method);
         var version = details.ProtocolVersion ?? state.HeaderVersion ?? session?.ProtocolVersion;
         if (session is not null)

@@ -47,6 +47,17 @@ internal sealed class McpMessageDetails
         return document is null ? new McpMessageDetails() : Read(document.RootElement, kind, method);
     }
 
+    /// <summary>
+    /// Whether a document of this message can tell anything: details (<c>initialize</c>, <c>tools/call</c> argument
+    /// names, <c>tools/list</c> tools, and any message naming <c>protocolVersion</c>, <c>serverInfo</c> or
+    /// <c>_meta</c>), or what the MCP observers read (<c>tools/call</c>, results of <c>tools/list</c> and <c>resources/read</c>).
+    /// Otherwise (notifications, list requests, most results) <see cref="Read(JsonElement, JsonRpcKind, string?)"/>
+    /// would find nothing, and the parse is skipped. A name may hide behind escapes, so any backslash means a parse.
+    /// </summary>
+    public static bool NeedsDocument(ReadOnlySpan<byte> json, JsonRpcKind kind, string? method) =>
+        kind != JsonRpcKind.Error && (method is "initialize" or "tools/call" || (kind == JsonRpcKind.Result && method is "tools/list" or "resources/read")
+            || json.Contains((byte)'\\') || json.IndexOf("_meta"u8) >= 0 || json.IndexOf("protocolVersion"u8) >= 0 || json.IndexOf("serverInfo"u8) >= 0);
+
     /// <summary>The message as a document, or null when it cannot be built (invalid UTF-8 in a name).</summary>
     public static JsonDocument? TryParse(ReadOnlyMemory<byte> json)
     {
