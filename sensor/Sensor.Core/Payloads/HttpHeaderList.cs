@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Sensor.Core.Payloads;
 
 /// <summary>A message's headers in wire order. Small lists: a linear search beats a dictionary here.</summary>
@@ -23,8 +21,7 @@ public sealed class HttpHeaderList : List<HttpHeader>
     /// <summary>The first value of <paramref name="name"/> (lower-case), or null.</summary>
     public string? Get(string name)
     {
-        // Over the backing array, not the list's enumerator: several observers look up several names per message.
-        foreach (ref readonly var header in CollectionsMarshal.AsSpan(this))
+        foreach (var header in this)
         {
             if (string.Equals(header.Name, name, StringComparison.Ordinal))
             {

@@ -39,14 +39,9 @@ internal static class Http1Strings
     /// <summary>Per known name (same order as <c>s_names</c>): whether its values go through the cache.</summary>
     private static readonly bool[] s_cached = Array.ConvertAll(s_names, s_repeatingValues.Contains);
 
-    private static readonly int s_longestName = s_names.Max(name => name.Length);
-
-    /// <summary>Indexes into <c>s_names</c> by <see cref="Bucket"/>.</summary>
-    private static readonly int[][] s_buckets = Buckets();
-
     private static readonly string[] s_methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"];
 
-    /// <summary>The names shared as one string each (tests check the bucketed lookup against a plain scan of these).</summary>
+    /// <summary>The names shared as one string each (tests check the lookup against a plain scan of these).</summary>
     internal static IReadOnlyList<string> KnownNames => s_names;
 
     /// <summary>The field name lower-cased (HTTP/1.1 names are case-insensitive; the contract folds them).</summary>
@@ -75,37 +70,18 @@ internal static class Http1Strings
 
     private static string? Known(ReadOnlySpan<byte> name, bool ignoreCase, out bool repeatingValue)
     {
-        // Only the names of this length and first letter are compared (one or two, not all of s_names): every header
-        // line of every message comes through here.
-        if (!name.IsEmpty && name.Length <= s_longestName)
+        for (var i = 0; i < s_names.Length; i++)
         {
-            foreach (var i in s_buckets[Bucket(name.Length, name[0])])
+            var known = s_names[i];
+            if (known.Length == name.Length && (ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(name, known) : System.Text.Ascii.Equals(name, known)))
             {
-                var known = s_names[i];
-                if (ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(name, known) : System.Text.Ascii.Equals(name, known))
-                {
-                    repeatingValue = s_cached[i];
-                    return known;
-                }
+                repeatingValue = s_cached[i];
+                return known;
             }
         }
 
         repeatingValue = false;
         return null;
-    }
-
-    /// <summary>A name's bucket: its length and its first character's low five bits (so 'h' and 'H' share one).</summary>
-    private static int Bucket(int length, int first) => (length << 5) | (first & 0x1F);
-
-    private static int[][] Buckets()
-    {
-        var buckets = new List<int>[Bucket(s_longestName, 0x1F) + 1];
-        for (var i = 0; i < s_names.Length; i++)
-        {
-            (buckets[Bucket(s_names[i].Length, s_names[i][0])] ??= []).Add(i);
-        }
-
-        return Array.ConvertAll(buckets, bucket => bucket?.ToArray() ?? []);
     }
 
     /// <summary>A field value as <see cref="Text"/>; shared with earlier equal ones when the name's values repeat.</summary>

@@ -4,7 +4,7 @@ using Sensor.Sessions.Http;
 namespace Sensor.Tests.Sessions.Http;
 
 /// <summary>
-/// The bucketed known-name lookup against a plain scan of the known names: every known name in three cases, near misses
+/// The known-name lookup against a plain scan of the known names: every known name in three cases, near misses
 /// (one character changed, one more or fewer), and random names. HTTP/1.1 folds case and shares the known string;
 /// HTTP/2 (<see cref="Http1Strings.KnownName"/>) matches exactly.
 /// </summary>
