@@ -80,8 +80,8 @@ public sealed class TlsDecryptingReader : IDisposable
     /// <param name="skipHandshakeFlight">
     /// TLS 1.3 client direction: start with the application traffic keys and skip the records before the first that opens
     /// (0-RTT data, then the client's encrypted handshake flight). Nothing is read from that flight, and its handshake key
-    /// and IV are a quarter of a handshake's key derivation (six of its 24 SHA-512 compressions with SHA-384). The records still pass the AEAD
-    /// check: under the application keys each fails, so the first that opens is the first application record.
+    /// and IV are a quarter of a handshake's key derivation (6 of 24 SHA-512 compressions with SHA-384). Each of those
+    /// records fails the AEAD check under the application keys, so the first that opens is the first application record.
     /// </param>
     public void Arm(TlsDirectionKeys keys, bool encryptThenMac = false, bool mayHaveEarlyData = false, bool skipHandshakeFlight = false)
     {
