@@ -41,6 +41,9 @@ internal static class Http1Strings
 
     private static readonly string[] s_methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"];
 
+    /// <summary>The names shared as one string each (tests check the lookup against a plain scan of these).</summary>
+    internal static IReadOnlyList<string> KnownNames => s_names;
+
     /// <summary>The field name lower-cased (HTTP/1.1 names are case-insensitive; the contract folds them).</summary>
     public static string Name(ReadOnlySpan<byte> name) => Name(name, out _);
 
