@@ -64,7 +64,7 @@ internal sealed class TlsDecryptedStream
         }
 
         _armed = true;
-        _readers[0].Arm(client!, encryptThenMac, mayHaveEarlyData: client!.Suite.Tls13, skipHandshakeFlight: client.Suite.Tls13);
+        _readers[0].Arm(client!, encryptThenMac, mayHaveEarlyData: client!.Suite.Tls13);
         _readers[1].Arm(server!, encryptThenMac);
     }
 

@@ -28,13 +28,6 @@ public sealed class TlsDecryptingReader : IDisposable
     /// </summary>
     public const int MaxEarlyDataSkipped = 64 * 1024;
 
-    /// <summary>
-    /// TLS 1.3 client records skipped before the first opens under the application keys, when the client's handshake
-    /// flight is not decrypted: its Finished (under 100 bytes), or with a client certificate (RFC 8446 §4.4.2) that chain,
-    /// CertificateVerify and Finished, a few KiB; two records of the largest size bound it.
-    /// </summary>
-    public const int MaxClientFlightSkipped = 2 * (TlsRecordReader.HeaderLength + TlsConstants.MaxRecordFragment);
-
     // HandshakeType (RFC 8446 §4)
     private const byte EncryptedExtensions = 8;
     private const byte Finished = 20;
@@ -77,13 +70,7 @@ public sealed class TlsDecryptingReader : IDisposable
     /// <summary>Sets this direction's keys; must come before its first protected record (the hellos are parsed first).</summary>
     /// <param name="encryptThenMac">TLS 1.2 CBC: whether both hellos carried encrypt_then_mac (RFC 7366).</param>
     /// <param name="mayHaveEarlyData">TLS 1.3 client direction: skip records that fail before the first one opens.</param>
-    /// <param name="skipHandshakeFlight">
-    /// TLS 1.3 client direction: start with the application traffic keys and skip the records before the first that opens
-    /// (0-RTT data, then the client's encrypted handshake flight). Nothing is read from that flight, and its handshake key
-    /// and IV are a quarter of a handshake's key derivation (6 of 24 SHA-512 compressions with SHA-384). Each of those
-    /// records fails the AEAD check under the application keys, so the first that opens is the first application record.
-    /// </param>
-    public void Arm(TlsDirectionKeys keys, bool encryptThenMac = false, bool mayHaveEarlyData = false, bool skipHandshakeFlight = false)
+    public void Arm(TlsDirectionKeys keys, bool encryptThenMac = false, bool mayHaveEarlyData = false)
     {
         if (_keys is not null || State != TlsDecryptingState.Active)
         {
@@ -96,12 +83,11 @@ public sealed class TlsDecryptingReader : IDisposable
         {
             Span<byte> key = stackalloc byte[suite.KeyLength];
             Span<byte> iv = stackalloc byte[12];
-            _applicationKeys = skipHandshakeFlight;
-            Tls13KeySchedule.TrafficKeys(suite.Hash, skipHandshakeFlight ? keys.TrafficSecret : keys.HandshakeSecret, key, iv);
+            Tls13KeySchedule.TrafficKeys(suite.Hash, keys.HandshakeSecret, key, iv);
             _decryptor = new TlsRecordDecryptor(suite, key, iv);
             key.Clear();
             _trafficSecret = keys.TrafficSecret;
-            _earlyDataBudget = (mayHaveEarlyData ? MaxEarlyDataSkipped : 0) + (skipHandshakeFlight ? MaxClientFlightSkipped : 0);
+            _earlyDataBudget = mayHaveEarlyData ? MaxEarlyDataSkipped : 0;
         }
         else
         {

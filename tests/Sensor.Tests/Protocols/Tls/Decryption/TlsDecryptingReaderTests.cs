@@ -141,52 +141,6 @@ public sealed class TlsDecryptingReaderTests
         Assert.Equal(expected, trial.Plaintext);
     }
 
-    [Fact]
-    public void Tls13Client_SkippingTheHandshakeFlight_GivesTheSamePlaintext_ForEverySplitAndChunking()
-    {
-        var random = new Random(4402);
-        foreach (var (stream, expected) in new[] { Tls13Client(certificate: false, earlyData: false), Tls13Client(certificate: true, earlyData: true) })
-        {
-            var decrypted = Run(Tls13Keys(), [stream], mayHaveEarlyData: true);
-            var skipped = Run(Tls13Keys(), [stream], mayHaveEarlyData: true, skipHandshakeFlight: true);
-
-            Assert.Equal(expected, decrypted.Plaintext);
-            Assert.Equal(expected, skipped.Plaintext);
-            Assert.Equal(TlsDecryptingState.Active, skipped.State);
-            Assert.Equal(3, skipped.Records); // the application records and the KeyUpdate; the flight only failed its AEAD check
-            for (var cut = 1; cut < stream.Length; cut++)
-            {
-                Assert.Equal(expected, Run(Tls13Keys(), Segments.SplitAt(stream, cut), mayHaveEarlyData: true, skipHandshakeFlight: true).Plaintext);
-            }
-
-            for (var round = 0; round < 50; round++)
-            {
-                var chunks = Segments.RandomChunks(stream, random, round % 2 == 0 ? 7 : 300);
-                Assert.Equal(expected, Run(Tls13Keys(), chunks, asOneSequence: round % 3 == 0, mayHaveEarlyData: true, skipHandshakeFlight: true).Plaintext);
-            }
-        }
-    }
-
-    [Fact]
-    public void Tls13Client_SkippingTheHandshakeFlight_WrongApplicationKeys_FailOnceTheSkipBudgetIsSpent()
-    {
-        Assert.True(TlsCipherSuite.TryGet(0x1301, out var suite));
-        var wrong = TlsDirectionKeys.Tls13(suite, s_handshakeSecret, [.. Enumerable.Range(0, 32).Select(i => (byte)(0x40 + i))]);
-        var (stream, _) = Tls13Client(certificate: false, earlyData: false);
-        var sealer = new TlsRecordSealer(suite, Key(suite, s_trafficSecret), Iv(suite, s_trafficSecret));
-        var filler = new byte[16000]; // three of these pass the skip budget (two largest records)
-        byte[] longer = [.. stream, .. sealer.Seal(23, filler), .. sealer.Seal(23, filler), .. sealer.Seal(23, filler)];
-
-        var shortRun = Run(wrong, [stream], skipHandshakeFlight: true);
-        var longRun = Run(wrong, [longer], skipHandshakeFlight: true);
-
-        Assert.Equal(TlsDecryptingState.Active, shortRun.State);
-        Assert.Empty(shortRun.Plaintext);
-        Assert.Equal(TlsDecryptingState.Failed, longRun.State);
-        Assert.Equal(TlsDecryptStatus.AuthenticationFailed, longRun.Failure);
-        Assert.Empty(longRun.Plaintext);
-    }
-
     private static IEnumerable<(byte[] Stream, TlsDirectionKeys Keys, byte[] Expected)> Streams()
     {
         var (tls13, expected13) = Tls13Server();
@@ -229,46 +183,6 @@ public sealed class TlsDecryptingReaderTests
         return (output.ToArray(), [.. s_request, .. s_afterUpdate]);
     }
 
-    /// <summary>
-    /// A TLS 1.3 client: ClientHello (clear), a compatibility ChangeCipherSpec, optionally rejected 0-RTT data, its flight
-    /// under the handshake keys (Finished, or Certificate + CertificateVerify + Finished over two records), then
-    /// application data, a KeyUpdate and data under the next keys.
-    /// </summary>
-    private static (byte[] Stream, byte[] Expected) Tls13Client(bool certificate, bool earlyData)
-    {
-        Assert.True(TlsCipherSuite.TryGet(0x1301, out var suite));
-        var sealer = new TlsRecordSealer(suite, Key(suite, s_handshakeSecret), Iv(suite, s_handshakeSecret));
-        byte[] finished = [20, 0, 0, 32, .. new byte[32]];
-        var output = new MemoryStream();
-        output.Write([22, 3, 1, 0, 4, 1, 0, 0, 0]);                  // "ClientHello" (the reader only skips it)
-        output.Write([20, 3, 3, 0, 1, 1]);
-        if (earlyData)
-        {
-            output.Write([.. TlsRecordSealer.Header(23, 300), .. RandomNumberGenerator.GetBytes(300)]);
-        }
-
-        if (certificate)
-        {
-            byte[] chain = [11, 0, 0x0B, 0xB8, .. new byte[3000]];
-            byte[] verify = [15, 0, 0, 68, .. new byte[68]];
-            output.Write(sealer.Seal(22, chain[..2000]));
-            output.Write(sealer.Seal(22, [.. chain[2000..], .. verify, .. finished], tls13Padding: 12));
-        }
-        else
-        {
-            output.Write(sealer.Seal(22, finished));
-        }
-
-        sealer.Rekey(Key(suite, s_trafficSecret), Iv(suite, s_trafficSecret));
-        output.Write(sealer.Seal(23, s_request));
-        output.Write(sealer.Seal(22, [24, 0, 0, 1, 0]));
-        var next = new byte[32];
-        Tls13KeySchedule.NextTrafficSecret(suite.Hash, s_trafficSecret, next);
-        sealer.Rekey(Key(suite, next), Iv(suite, next));
-        output.Write(sealer.Seal(23, s_afterUpdate));
-        return (output.ToArray(), [.. s_request, .. s_afterUpdate]);
-    }
-
     /// <summary>A TLS 1.2 client: ClientHello and ClientKeyExchange in the clear, ChangeCipherSpec, then everything sealed (AES-128-GCM).</summary>
     private static (byte[] Stream, TlsDirectionKeys Keys, byte[] Expected) Tls12Client()
     {
@@ -302,10 +216,10 @@ public sealed class TlsDecryptingReaderTests
 
     private sealed record Result(TlsDecryptingState State, TlsDecryptStatus Failure, byte[] Plaintext, string? Alpn, long Records);
 
-    private static Result Run(TlsDirectionKeys keys, byte[][] chunks, bool asOneSequence = false, bool mayHaveEarlyData = false, bool skipHandshakeFlight = false)
+    private static Result Run(TlsDirectionKeys keys, byte[][] chunks, bool asOneSequence = false, bool mayHaveEarlyData = false)
     {
         using var reader = new TlsDecryptingReader();
-        reader.Arm(keys, mayHaveEarlyData: mayHaveEarlyData, skipHandshakeFlight: skipHandshakeFlight);
+        reader.Arm(keys, mayHaveEarlyData: mayHaveEarlyData);
         var handler = new Handler();
         if (asOneSequence)
         {
