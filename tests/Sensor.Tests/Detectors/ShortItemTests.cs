@@ -153,7 +153,10 @@ public class ShortItemTests
     }
 
     /// <summary>Every distinct item the detectors get from the shared captures (decrypted with their key log): location, JSON or not, bytes.</summary>
-    private static List<(string Location, bool Json, byte[] Data)> CaptureItems()
+    private static List<(string Location, bool Json, byte[] Data)> CaptureItems() => [.. RecordCaptureItems().Items.Values];
+
+    /// <summary>Every item the detectors get from the shared captures, in order (with repeats) and distinct.</summary>
+    internal static ItemRecorder RecordCaptureItems()
     {
         var keys = new TlsKeyStore();
         keys.AddKeyLog(File.ReadAllBytes(SharedInputs.Pcap("all.keys.log")));
@@ -170,17 +173,20 @@ public class ShortItemTests
         }
 
         processor.Finish();
-        return [.. recorder.Items.Values];
+        return recorder;
     }
 
     private static string Describe(Recorder recorder) => string.Join(", ", recorder.Found.Select(f => $"{f.Rule}/{f.Length}x{f.Count}"));
 
-    private sealed class ItemRecorder : IPayloadInspector
+    internal sealed class ItemRecorder : IPayloadInspector
     {
         public Dictionary<string, (string Location, bool Json, byte[] Data)> Items { get; } = [];
 
+        public List<(PayloadSource Source, byte[] Data)> InOrder { get; } = [];
+
         public void Inspect(in PayloadSource source, ReadOnlySpan<byte> data)
         {
+            InOrder.Add((source, data.ToArray()));
             var json = SecretInspector.IsJson(source.ContentType, data);
             var key = $"{json}:{Convert.ToHexString(SHA256.HashData(data))}";
             Items.TryAdd(key, (source.Location, json, data.ToArray()));
