@@ -27,6 +27,7 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
     private readonly IEventSink _events;
     private readonly AnomalyReporter? _anomalies;
     private readonly HashSet<DedupeKey> _seen = [];
+    private readonly ScanMemo _memo = new();
     private readonly List<(string Field, string Value)> _thirdParty = [];
 
     // The item being scanned (the engine calls back during Scan).
@@ -35,6 +36,8 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
     private string _location = "";
     private HttpExchange? _exchange;
     private long _timestamp;
+    private bool _headerOrUrl;
+    private bool _recording;
     private string? _lastContentType;
     private bool _lastContentTypeIsJson;
 
@@ -53,6 +56,9 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
 
     public long FindingsWritten { get; private set; }
 
+    /// <summary>Header values and URLs answered from the scan memo instead of a scan.</summary>
+    internal long MemoReplays => _memo.Replays;
+
     public void Inspect(in PayloadSource source, ReadOnlySpan<byte> data) =>
         Inspect(source.Flow, source.Direction, source.Location, source.Exchange, source.ContentType, source.TimestampMicros, data);
 
@@ -70,8 +76,35 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
         _exchange = exchange;
         _timestamp = timestampMicros;
         var json = IsJsonCached(contentType, data);
-        _engine.Scan(data, json, this);
-        if (_engine.LastScanCapped)
+        _headerOrUrl = IsHeaderOrUrl(location);
+        bool capped;
+        if (_headerOrUrl && data.Length <= ScanMemo.MaxItemBytes)
+        {
+            // Header values and URLs repeat on every request of a connection: the engine's answer is remembered.
+            if (!_memo.TryReplay(data, json, this, out capped))
+            {
+                _memo.BeginRecord(data, json);
+                _recording = true;
+                try
+                {
+                    _engine.Scan(data, json, this);
+                }
+                finally
+                {
+                    _recording = false;
+                }
+
+                capped = _engine.LastScanCapped;
+                _memo.EndRecord(capped);
+            }
+        }
+        else
+        {
+            _engine.Scan(data, json, this);
+            capped = _engine.LastScanCapped;
+        }
+
+        if (capped)
         {
             _anomalies?.Report(AnomalyKind.DetectorItemFindingsCap, timestampMicros, flow, DetectorEngine.MaxCandidatesPerItem, location);
         }
@@ -88,10 +121,12 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
 
     void IMatchReceiver.OnMatch(DetectorRule rule, ReadOnlySpan<char> value, int count)
     {
-        var headerOrUrl = _location == PayloadLocation.RequestUrl
-            || _location.StartsWith("request-header:", StringComparison.Ordinal)
-            || _location.StartsWith("response-header:", StringComparison.Ordinal);
-        if (headerOrUrl)
+        if (_recording)
+        {
+            _memo.Record(rule, value, count);
+        }
+
+        if (_headerOrUrl)
         {
             if (rule.Category == "corporate")
             {
@@ -156,6 +191,11 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
 
         _thirdParty.Clear();
     }
+
+    private static bool IsHeaderOrUrl(string location) =>
+        location == PayloadLocation.RequestUrl
+        || location.StartsWith("request-header:", StringComparison.Ordinal)
+        || location.StartsWith("response-header:", StringComparison.Ordinal);
 
     private bool FirstTime(string type, string fingerprint)
     {

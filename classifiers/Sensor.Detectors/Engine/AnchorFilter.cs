@@ -20,6 +20,15 @@ internal sealed class AnchorFilter
 {
     private const int Buckets = 8;
 
+    /// <summary>The padded copy of the last positions: at most 33 bytes are left, and the third load reads bytes 2..33.</summary>
+    private const int TailBytes = 34;
+
+    /// <summary>Items up to this length can be tested by <see cref="MayHit"/> (two 32-lane blocks; its buffer is <see cref="PaddedBytes"/>).</summary>
+    public const int MaxMayHitLength = 64;
+
+    /// <summary>The buffer <see cref="MayHit"/> reads: <see cref="MaxMayHitLength"/> bytes and the two the third load reads past them.</summary>
+    public const int PaddedBytes = MaxMayHitLength + 2;
+
     private static readonly double s_totalFrequency = Frequency([.. Enumerable.Repeat(true, 256)]);
 
     private readonly Vector128<byte> _lo1;
@@ -181,7 +190,7 @@ internal sealed class AnchorFilter
         }
 
         ref var start = ref MemoryMarshal.GetReference(text);
-        if (Avx2.IsSupported && text.Length >= 34)
+        if (Avx2.IsSupported)
         {
             var lo1 = Vector256.Create(_lo1, _lo1);
             var hi1 = Vector256.Create(_hi1, _hi1);
@@ -212,6 +221,13 @@ internal sealed class AnchorFilter
                     while (mask != 0);
                 }
             }
+
+            if (i + 1 < text.Length)
+            {
+                FindTail(text, i, ref sink);
+            }
+
+            return;
         }
         else if ((Ssse3.IsSupported || AdvSimd.Arm64.IsSupported) && text.Length >= 18)
         {
@@ -257,6 +273,85 @@ internal sealed class AnchorFilter
                 Verify(text, i, (byte)buckets, ref sink);
             }
         }
+    }
+
+    /// <summary>
+    /// The last positions (from <paramref name="from"/>, fewer than 34 bytes left) as one 32-lane block over a zero-padded
+    /// copy, instead of a scalar step per byte: most header values are that short, so for them this is the whole search.
+    /// A zero pad byte only stands in for the open third byte the scalar loop allows at the next-to-last position (every
+    /// two-character keyword's bucket accepts any third byte, zero included); a longer keyword cannot fit there, and Verify
+    /// compares every keyword against the real bytes, so the hits are exactly the scalar loop's, in the same order.
+    /// </summary>
+    private void FindTail<TSink>(ReadOnlySpan<byte> text, int from, ref TSink sink)
+        where TSink : struct, IHitSink
+    {
+        Span<byte> padded = stackalloc byte[TailBytes]; // zeroed: the runtime clears stackalloc here (no SkipLocalsInit)
+        var rest = text[from..];
+        rest.CopyTo(padded);
+        ref var start = ref MemoryMarshal.GetReference(padded);
+        var nibble = Vector256.Create((byte)15);
+        var v0 = Vector256.LoadUnsafe(ref start);
+        var v1 = Vector256.LoadUnsafe(ref start, 1);
+        var v2 = Vector256.LoadUnsafe(ref start, 2);
+        var r = Avx2.Shuffle(Vector256.Create(_lo1, _lo1), v0 & nibble) & Avx2.Shuffle(Vector256.Create(_hi1, _hi1), Vector256.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & nibble)
+            & Avx2.Shuffle(Vector256.Create(_lo2, _lo2), v1 & nibble) & Avx2.Shuffle(Vector256.Create(_hi2, _hi2), Vector256.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & nibble)
+            & Avx2.Shuffle(Vector256.Create(_lo3, _lo3), v2 & nibble) & Avx2.Shuffle(Vector256.Create(_hi3, _hi3), Vector256.ShiftRightLogical(v2.AsUInt16(), 4).AsByte() & nibble);
+
+        // Positions p with p + 1 < length only (a keyword has two bytes at least); at most 32 of them.
+        var mask = ~Vector256.Equals(r, Vector256<byte>.Zero).ExtractMostSignificantBits() & (uint)((1UL << (rest.Length - 1)) - 1);
+        if (mask == 0)
+        {
+            return;
+        }
+
+        Span<byte> lanes = stackalloc byte[32];
+        r.CopyTo(lanes);
+        do
+        {
+            var k = BitOperations.TrailingZeroCount(mask);
+            Verify(text, from + k, lanes[k], ref sink);
+            mask &= mask - 1;
+        }
+        while (mask != 0);
+    }
+
+    /// <summary>
+    /// Whether <see cref="FindAll{TSink}"/> could report anything for the first <paramref name="length"/> bytes of
+    /// <paramref name="padded"/> (zero-padded to <see cref="PaddedBytes"/>): a position the filter flags whose first two
+    /// bytes are a keyword pair. False means FindAll calls its sink for no position (it verifies only such positions, and
+    /// the zero pad only stands in for the open third byte, as in <see cref="FindTail{TSink}"/>). AVX2 only (the caller checks).
+    /// </summary>
+    public bool MayHit(ReadOnlySpan<byte> padded, int length)
+    {
+        if (Count == 0 || length < 2)
+        {
+            return false;
+        }
+
+        ref var start = ref MemoryMarshal.GetReference(padded);
+        var nibble = Vector256.Create((byte)15);
+        for (var i = 0; i + 1 < length; i += 32)
+        {
+            var v0 = Vector256.LoadUnsafe(ref start, (nuint)i);
+            var v1 = Vector256.LoadUnsafe(ref start, (nuint)(i + 1));
+            var v2 = Vector256.LoadUnsafe(ref start, (nuint)(i + 2));
+            var r = Avx2.Shuffle(Vector256.Create(_lo1, _lo1), v0 & nibble) & Avx2.Shuffle(Vector256.Create(_hi1, _hi1), Vector256.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & nibble)
+                & Avx2.Shuffle(Vector256.Create(_lo2, _lo2), v1 & nibble) & Avx2.Shuffle(Vector256.Create(_hi2, _hi2), Vector256.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & nibble)
+                & Avx2.Shuffle(Vector256.Create(_lo3, _lo3), v2 & nibble) & Avx2.Shuffle(Vector256.Create(_hi3, _hi3), Vector256.ShiftRightLogical(v2.AsUInt16(), 4).AsByte() & nibble);
+            var mask = ~Vector256.Equals(r, Vector256<byte>.Zero).ExtractMostSignificantBits() & (uint)((1UL << Math.Min(32, length - 1 - i)) - 1);
+            while (mask != 0)
+            {
+                var at = i + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                var pair = (padded[at] << 8) | padded[at + 1];
+                if ((_pairs[pair >> 6] & (1UL << pair)) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static Vector128<byte> Shuffle(Vector128<byte> table, Vector128<byte> indices) =>

@@ -39,14 +39,8 @@ public sealed partial class DetectorEngine
             var prevDigit = c > 0 && IsDigit(text[c - 1]) ? 1UL : 0;
             var prevUpper = c > 0 && IsUpper(text[c - 1]) ? 1UL : 0;
             var prevUpper2 = c > 1 && IsUpper(text[c - 2]) ? 1UL : 0;
-            var joined = digits | (separators & ((digits << 1) | prevDigit) & (digits >> 1));
-            var run = joined & (joined >> 1);
-            run &= run >> 2;
-            run &= run >> 4;
-            run &= run >> 3;
-            var iban = digits & ((upper << 1) | prevUpper) & ((upper << 2) | (prevUpper << 1) | prevUpper2);
             var valid = (1UL << Math.Min(ChunkStride, text.Length - c)) - 1;
-            var events = ((run & digits) | iban | anchors) & valid;
+            var events = TriggerEvents(digits, separators, upper, anchors, prevDigit, prevUpper, prevUpper2, valid);
             while (events != 0)
             {
                 var k = BitOperations.TrailingZeroCount(events);
@@ -71,6 +65,22 @@ public sealed partial class DetectorEngine
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Positions (bits) where a finding can start: a digit in a run of 11 digits or single separators between digits,
+    /// a digit right after two capitals, a one-character anchor; <paramref name="prevDigit"/> etc. are the block's
+    /// preceding bytes (0 or 1), <paramref name="valid"/> the positions this block answers for.
+    /// </summary>
+    private static ulong TriggerEvents(ulong digits, ulong separators, ulong upper, ulong anchors, ulong prevDigit, ulong prevUpper, ulong prevUpper2, ulong valid)
+    {
+        var joined = digits | (separators & ((digits << 1) | prevDigit) & (digits >> 1));
+        var run = joined & (joined >> 1);
+        run &= run >> 2;
+        run &= run >> 4;
+        run &= run >> 3;
+        var iban = digits & ((upper << 1) | prevUpper) & ((upper << 2) | (prevUpper << 1) | prevUpper2);
+        return ((run & digits) | iban | anchors) & valid;
     }
 
     /// <summary>The old sequential digit scan from <paramref name="position"/> (a point it resumed at) until it has passed <paramref name="through"/>; returns where it resumes.</summary>

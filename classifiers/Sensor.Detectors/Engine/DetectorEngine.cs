@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using Sensor.Detectors.Rules;
 
@@ -92,9 +93,17 @@ public sealed partial class DetectorEngine
             return 0;
         }
 
+        var escaped = json && data.Contains((byte)'\\');
+        if (!escaped && CannotMatch(data))
+        {
+            _candidateCount = 0;
+            LastScanCapped = false;
+            return 0;
+        }
+
         byte[]? unescaped = null;
         var text = data;
-        if (json && data.Contains((byte)'\\'))
+        if (escaped)
         {
             unescaped = ArrayPool<byte>.Shared.Rent(data.Length);
             text = unescaped.AsSpan(0, JsonUnescaper.Unescape(data, unescaped));
@@ -127,6 +136,32 @@ public sealed partial class DetectorEngine
                 ArrayPool<byte>.Shared.Return(unescaped);
             }
         }
+    }
+
+    /// <summary>
+    /// True when the whole pipeline would find nothing in a short item (most header values and URLs): no keyword the
+    /// prefilter could verify and no digit-run, IBAN or one-character-anchor event. With neither, no window opens and no
+    /// scanner runs, so there is no candidate; this is the same two passes on one zero-padded block, without the scan's
+    /// set-up (tests/Sensor.Tests/Detectors/ShortItemTests.cs checks it against the old engine). The caller has ruled out JSON escapes.
+    /// </summary>
+    internal bool CannotMatch(ReadOnlySpan<byte> text)
+    {
+        if (text.Length > AnchorFilter.MaxMayHitLength || !Avx2.IsSupported || _pack.TriggersAreSeparators)
+        {
+            return false;
+        }
+
+        Span<byte> padded = stackalloc byte[AnchorFilter.PaddedBytes]; // zeroed (no SkipLocalsInit): the pad is part of the test
+        text.CopyTo(padded);
+        if (_pack.Filter.MayHit(padded, text.Length))
+        {
+            return false;
+        }
+
+        // One 64-byte block holds every event TriggerPass finds in an item this short (its 53-position stride only
+        // matters when a run continues into the next block, and past the item there are only zeros).
+        var (digits, separators, upper, anchors) = Masks(padded[..ChunkBytes], _pack.TriggerBytes);
+        return TriggerEvents(digits, separators, upper, anchors, 0, 0, 0, text.Length == ChunkBytes ? ulong.MaxValue : (1UL << text.Length) - 1) == 0;
     }
 
     private int ScanBytes(ReadOnlySpan<byte> text, IMatchReceiver receiver)

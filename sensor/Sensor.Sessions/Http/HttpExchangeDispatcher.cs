@@ -254,7 +254,8 @@ public sealed class HttpExchangeDispatcher
     {
         var needed = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;
-        Span<byte> buffer = needed <= MaxStackValueBytes ? stackalloc byte[MaxStackValueBytes] : (rented = ArrayPool<byte>.Shared.Rent(needed));
+        // Sized to the value, not the cap: the runtime zeroes a stackalloc, and a 1 KiB clear per header value showed.
+        Span<byte> buffer = needed <= MaxStackValueBytes ? stackalloc byte[needed] : (rented = ArrayPool<byte>.Shared.Rent(needed));
         var length = Encoding.UTF8.GetBytes(value, buffer);
         Hooks.Inspect(Source(exchange, direction, location, contentType), buffer[..length]);
         if (rented is not null)

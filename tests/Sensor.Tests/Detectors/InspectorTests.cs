@@ -12,7 +12,7 @@ namespace Sensor.Tests.Detectors;
 public class InspectorTests
 {
     /// <summary>A GitHub token with a valid checksum, built here so no real-looking token sits in the source.</summary>
-    private static string GitHubToken(string prefix = "ghp")
+    internal static string GitHubToken(string prefix = "ghp")
     {
         const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         var random = new string([.. Enumerable.Range(0, 30).Select(i => Base62[(i * 37 + 11) % 62])]);
