@@ -28,6 +28,12 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary>Longest encoded flow_id: ',"flow_id":' and a long.</summary>
     private const int FlowIdBytes = 11 + 20;
 
+    /// <summary>Room for <c>,"event_type":"..."</c>: the types of events.md are short words; a longer one is refused, never truncated.</summary>
+    private const int MaxEventTypeBytes = 64;
+
+    /// <summary>Longest IPv6 text with a scope id (INET6_ADDRSTRLEN is 46 with the terminator; the scope id adds up to 11).</summary>
+    private const int MaxAddressBytes = 64;
+
     // Relaxed escaping keeps '+' in timestamps and non-ASCII text readable; this is NDJSON, never HTML.
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
 
@@ -41,6 +47,15 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
 
     /// <summary><c>,"event_type":"dns"</c> by event type (a handful of literals).</summary>
     private readonly Dictionary<string, byte[]> _eventTypes = new(StringComparer.Ordinal);
+
+    private string? _lastEventType;
+    private byte[] _lastEventTypeBytes = [];
+
+    /// <summary>Times of consecutive events share their second: formatted once.</summary>
+    private readonly EveTimeWriter _times = new();
+
+    /// <summary>Builds a flow's envelope as bytes (the body has the thread's shared builder).</summary>
+    private readonly PlainJsonBuilder _envelope = PlainJsonBuilder.Create();
 
     /// <summary>Encodes a flow's envelope once per flow (and again if its app_proto changes).</summary>
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
@@ -66,15 +81,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         var plain = PlainJsonBuilder.SharedAfterMember();
         if (sensorEvent.TryWritePlainBody(plain))
         {
-            // The whole line as bytes: the envelope's strings are ASCII without escapes, the body said it is plain.
-            var start = _buffer.GetSpan(TimestampPrefix.Length + EveTime.Length + 1);
-            TimestampPrefix.CopyTo(start);
-            EveTime.WriteUtf8(sensorEvent.TimestampMicros, start[TimestampPrefix.Length..]);
-            start[TimestampPrefix.Length + EveTime.Length] = (byte)'"';
-            _buffer.Advance(TimestampPrefix.Length + EveTime.Length + 1);
-            WriteEnvelope(sensorEvent);
-            _buffer.Write(plain.Written);
-            _buffer.Write("}\n"u8);
+            WritePlainLine(sensorEvent, plain.Written);
         }
         else
         {
@@ -82,10 +89,13 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
             w.Reset(_buffer);
             w.WriteStartObject();
             Span<byte> time = stackalloc byte[EveTime.Length];
-            EveTime.WriteUtf8(sensorEvent.TimestampMicros, time);
+            _times.Write(sensorEvent.TimestampMicros, time);
             w.WriteString("timestamp"u8, time);
             w.Flush();
-            WriteEnvelope(sensorEvent);
+            var flow = sensorEvent.Flow;
+            byte[] envelope = flow is null ? [] : FlowEnvelope(flow);
+            var span = _buffer.GetSpan(FlowIdBytes + MaxEventTypeBytes + envelope.Length + _sensorTail.Length);
+            _buffer.Advance(WriteEnvelope(span, sensorEvent, envelope));
             sensorEvent.WriteBody(w);
             w.WriteEndObject();
             w.Flush();
@@ -98,25 +108,43 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         }
     }
 
-    /// <summary>The members after the timestamp: flow id, event type, the flow's cached fields, the sensor.</summary>
-    private void WriteEnvelope(SensorEvent sensorEvent)
+    /// <summary>The whole line as bytes, into one span of the buffer: the envelope's strings are ASCII without escapes, the body is built.</summary>
+    private void WritePlainLine(SensorEvent sensorEvent, ReadOnlySpan<byte> body)
     {
         var flow = sensorEvent.Flow;
-        if (flow is not null)
+        byte[] envelope = flow is null ? [] : FlowEnvelope(flow);
+        var span = _buffer.GetSpan(TimestampPrefix.Length + EveTime.Length + 1 + FlowIdBytes + MaxEventTypeBytes + envelope.Length + _sensorTail.Length + body.Length + 2);
+        TimestampPrefix.CopyTo(span);
+        var at = TimestampPrefix.Length;
+        _times.Write(sensorEvent.TimestampMicros, span[at..]);
+        at += EveTime.Length;
+        span[at++] = (byte)'"';
+        at += WriteEnvelope(span[at..], sensorEvent, envelope);
+        body.CopyTo(span[at..]);
+        at += body.Length;
+        span[at++] = (byte)'}';
+        span[at++] = (byte)'\n';
+        _buffer.Advance(at);
+    }
+
+    /// <summary>The members after the timestamp: flow id, event type, the flow's cached fields, the sensor; returns the bytes written.</summary>
+    private int WriteEnvelope(Span<byte> span, SensorEvent sensorEvent, ReadOnlySpan<byte> envelope)
+    {
+        var at = 0;
+        if (sensorEvent.Flow is { } flow)
         {
-            var id = _buffer.GetSpan(FlowIdBytes);
-            ",\"flow_id\":"u8.CopyTo(id);
-            Utf8Formatter.TryFormat(flow.FlowId, id[11..], out var digits);
-            _buffer.Advance(11 + digits);
+            ",\"flow_id\":"u8.CopyTo(span);
+            Utf8Formatter.TryFormat(flow.FlowId, span[11..], out var digits);
+            at = 11 + digits;
         }
 
-        _buffer.Write(EventType(sensorEvent.EventType));
-        if (flow is not null)
-        {
-            _buffer.Write(FlowEnvelope(flow));
-        }
-
-        _buffer.Write(_sensorTail);
+        var type = EventType(sensorEvent.EventType);
+        type.CopyTo(span[at..]);
+        at += type.Length;
+        envelope.CopyTo(span[at..]);
+        at += envelope.Length;
+        _sensorTail.CopyTo(span[at..]);
+        return at + _sensorTail.Length;
     }
 
     public void Flush()
@@ -156,12 +184,25 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
 
     private byte[] EventType(string eventType)
     {
+        // Event types are literals, so consecutive events of one type pass the same string: no hashing then.
+        if (ReferenceEquals(eventType, _lastEventType))
+        {
+            return _lastEventTypeBytes;
+        }
+
         if (!_eventTypes.TryGetValue(eventType, out var bytes))
         {
             bytes = EncodeEventType(eventType);
+            if (bytes.Length > MaxEventTypeBytes)
+            {
+                throw new ArgumentException($"event type longer than {MaxEventTypeBytes} bytes encoded", nameof(eventType));
+            }
+
             _eventTypes[eventType] = bytes;
         }
 
+        _lastEventType = eventType;
+        _lastEventTypeBytes = bytes;
         return bytes;
     }
 
@@ -180,28 +221,35 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         return bytes;
     }
 
-    private byte[] EncodeFlowEnvelope(FlowIdentity flow) => Fragment(w =>
+    /// <summary>
+    /// <c>,"src_ip":...,"community_id":...</c> as the writer writes it: the addresses formatted straight into bytes (no
+    /// strings), the texts escaped as the writer escapes them (<see cref="PlainJsonBuilder.Text(ReadOnlySpan{byte}, string?)"/>).
+    /// </summary>
+    private byte[] EncodeFlowEnvelope(FlowIdentity flow)
+    {
+        var json = _envelope;
+        json.ClearAfterMember();
+        json.Formatted("src_ip"u8, flow.Source, MaxAddressBytes);
+        if (flow.HasPorts)
         {
-            w.WriteString("src_ip"u8, flow.SourceText);
-            if (flow.HasPorts)
-            {
-                w.WriteNumber("src_port"u8, flow.SourcePort);
-            }
+            json.Number("src_port"u8, flow.SourcePort);
+        }
 
-            w.WriteString("dest_ip"u8, flow.DestinationText);
-            if (flow.HasPorts)
-            {
-                w.WriteNumber("dest_port"u8, flow.DestinationPort);
-            }
+        json.Formatted("dest_ip"u8, flow.Destination, MaxAddressBytes);
+        if (flow.HasPorts)
+        {
+            json.Number("dest_port"u8, flow.DestinationPort);
+        }
 
-            w.WriteString("proto"u8, flow.ProtocolName);
-            if (flow.AppProto is not null)
-            {
-                w.WriteString("app_proto"u8, flow.AppProto);
-            }
+        json.Text("proto"u8, flow.ProtocolName);
+        if (flow.AppProto is not null)
+        {
+            json.Text("app_proto"u8, flow.AppProto);
+        }
 
-            w.WriteString("community_id"u8, flow.CommunityId);
-        });
+        json.Text("community_id"u8, flow.CommunityId);
+        return json.Written.ToArray();
+    }
 
     /// <summary>Properties written by <paramref name="write"/> as they appear after an earlier property: <c>,"a":1,"b":2</c>.</summary>
     private byte[] Fragment(Action<Utf8JsonWriter> write)
