@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -22,6 +23,9 @@ public sealed class PlainJsonBuilder
 {
     /// <summary>Grows to the largest body built; a DNS answer with the record cap reached is the big case (tens of KB).</summary>
     private const int InitialCapacity = 1024;
+
+    /// <summary>Texts up to this many characters are checked and narrowed in one scalar pass; longer ones by the vectorised searches.</summary>
+    private const int ShortText = 24;
 
     /// <summary>Per thread, reused: events are written on the thread that writes the sink.</summary>
     [ThreadStatic]
@@ -257,9 +261,34 @@ public sealed class PlainJsonBuilder
     /// <summary>The quoted string: its ASCII bytes when plain, else the escaping writer's bytes for it.</summary>
     private void TextBytes(ReadOnlySpan<char> value)
     {
-        if (IsPlain(value))
+        Ensure(value.Length + 2);
+        if (value.Length <= ShortText)
         {
-            Ensure(value.Length + 2);
+            // Check and narrow in one pass: most values are short words (a method, a type, a host).
+            var bytes = _bytes;
+            var at = Length + 1;
+            var i = 0;
+            for (; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (c is < (char)0x20 or > (char)0x7E or '"' or '\\')
+                {
+                    break;
+                }
+
+                bytes[at + i] = (byte)c;
+            }
+
+            if (i == value.Length)
+            {
+                bytes[Length] = (byte)'"';
+                bytes[at + i] = (byte)'"';
+                Length = at + i + 1;
+                return;
+            }
+        }
+        else if (IsPlain(value))
+        {
             _bytes[Length++] = (byte)'"';
             Length += Encoding.ASCII.GetBytes(value, _bytes.AsSpan(Length));
             _bytes[Length++] = (byte)'"';
@@ -295,27 +324,42 @@ public sealed class PlainJsonBuilder
         _afterValue = true;
     }
 
+    /// <summary>The separator (when a value came before), the quoted name and the colon, with one capacity check.</summary>
     private void Name(ReadOnlySpan<byte> name)
     {
-        Separator();
-        Ensure(name.Length + 3);
-        _bytes[Length++] = (byte)'"';
-        name.CopyTo(_bytes.AsSpan(Length));
-        Length += name.Length;
-        _bytes[Length++] = (byte)'"';
-        _bytes[Length++] = (byte)':';
+        Ensure(name.Length + 4);
+        var bytes = _bytes;
+        var at = Length;
+        if (_afterValue)
+        {
+            bytes[at++] = (byte)',';
+            _afterValue = false;
+        }
+
+        bytes[at++] = (byte)'"';
+        name.CopyTo(bytes.AsSpan(at));
+        at += name.Length;
+        bytes[at++] = (byte)'"';
+        bytes[at++] = (byte)':';
+        Length = at;
     }
 
     private void Open(byte bracket)
     {
-        Separator();
-        Raw([bracket]);
+        Ensure(2);
+        if (_afterValue)
+        {
+            _bytes[Length++] = (byte)',';
+        }
+
+        _bytes[Length++] = bracket;
         _afterValue = false;
     }
 
     private void Close(byte bracket)
     {
-        Raw([bracket]);
+        Ensure(1);
+        _bytes[Length++] = bracket;
         _afterValue = true;
     }
 
@@ -324,7 +368,8 @@ public sealed class PlainJsonBuilder
     {
         if (_afterValue)
         {
-            Raw(","u8);
+            Ensure(1);
+            _bytes[Length++] = (byte)',';
             _afterValue = false;
         }
     }
@@ -336,11 +381,16 @@ public sealed class PlainJsonBuilder
         Length += bytes.Length;
     }
 
+    // Inlined at every write: the common case is one compare; growing (rare, a big answer or body) stays out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int more)
     {
         if (Length + more > _bytes.Length)
         {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + more));
+            Grow(more);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int more) => Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + more));
 }

@@ -40,6 +40,8 @@ public sealed class EventLineEquivalenceTests
         "<script>&'+`~</script>",
         "lone \ud800 surrogate \udc00",
         "",
+        "a value longer than the short-text pass <&+> ok",
+        "a value longer than the short-text pass, then caf\u00e9 \" \\ \u0001",
     };
 
     [Theory]
