@@ -12,11 +12,12 @@ namespace Sensor.Sinks;
 /// the type's object. Output is batched in a reusable buffer and written to the stream in 64 KiB blocks.
 /// </summary>
 /// <remarks>
-/// The envelope is the same bytes for every event of a flow but for the time and event type, and most events are
-/// small (a dns event is a few fields): so the flow's part is encoded once per flow (<see cref="FlowIdentity.SinkCache"/>)
-/// and copied, and the writer is used only for the time and the body. The writer is flushed after the time, the
-/// envelope goes straight into the buffer behind it, and the writer, having just written a value, continues the
-/// object with a comma: the bytes are those the writer would have produced (the cache is built by the same writer).
+/// Most lines are built as bytes: the body by <see cref="SensorEvent.TryWritePlainBody"/> (every type but stats, and dns
+/// with a name that needs escaping), the flow's part of the envelope once per flow (<see cref="FlowIdentity.SinkCache"/>),
+/// the time with the previous event's second reused; the line then goes into the buffer in one span. The bytes are those
+/// the writer produced (tests compare whole lines with a writer-only sink). For a body that refuses, the writer writes the
+/// time and the body, and the envelope goes into the buffer between them: the writer, having just written a value,
+/// continues the object with a comma.
 /// </remarks>
 public sealed class EveJsonEventSink : IEventSink, IDisposable
 {
@@ -57,6 +58,9 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary>Builds a flow's envelope as bytes (the body has the thread's shared builder).</summary>
     private readonly PlainJsonBuilder _envelope = PlainJsonBuilder.Create();
 
+    /// <summary>The body's builder: the sink's own, so no thread-static lookup per event.</summary>
+    private readonly PlainJsonBuilder _body = PlainJsonBuilder.Create();
+
     /// <summary>Encodes a flow's envelope once per flow (and again if its app_proto changes).</summary>
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Utf8JsonWriter _scratchWriter;
@@ -78,7 +82,8 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
 
     public void Write(SensorEvent sensorEvent)
     {
-        var plain = PlainJsonBuilder.SharedAfterMember();
+        var plain = _body;
+        plain.ClearAfterMember();
         if (sensorEvent.TryWritePlainBody(plain))
         {
             WritePlainLine(sensorEvent, plain.Written);
@@ -93,7 +98,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
             w.WriteString("timestamp"u8, time);
             w.Flush();
             var flow = sensorEvent.Flow;
-            byte[] envelope = flow is null ? [] : FlowEnvelope(flow);
+            var envelope = flow is null ? default : FlowEnvelope(sensorEvent, flow);
             var span = _buffer.GetSpan(FlowIdBytes + MaxEventTypeBytes + envelope.Length + _sensorTail.Length);
             _buffer.Advance(WriteEnvelope(span, sensorEvent, envelope));
             sensorEvent.WriteBody(w);
@@ -112,7 +117,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     private void WritePlainLine(SensorEvent sensorEvent, ReadOnlySpan<byte> body)
     {
         var flow = sensorEvent.Flow;
-        byte[] envelope = flow is null ? [] : FlowEnvelope(flow);
+        var envelope = flow is null ? default : FlowEnvelope(sensorEvent, flow);
         var span = _buffer.GetSpan(TimestampPrefix.Length + EveTime.Length + 1 + FlowIdBytes + MaxEventTypeBytes + envelope.Length + _sensorTail.Length + body.Length + 2);
         TimestampPrefix.CopyTo(span);
         var at = TimestampPrefix.Length;
@@ -128,7 +133,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     }
 
     /// <summary>The members after the timestamp: flow id, event type, the flow's cached fields, the sensor; returns the bytes written.</summary>
-    private int WriteEnvelope(Span<byte> span, SensorEvent sensorEvent, ReadOnlySpan<byte> envelope)
+    private int WriteEnvelope(Span<byte> span, SensorEvent sensorEvent, scoped ReadOnlySpan<byte> envelope)
     {
         var at = 0;
         if (sensorEvent.Flow is { } flow)
@@ -209,14 +214,25 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     // Separate from the lookups so the lambdas' closures are allocated only on a cache miss.
     private byte[] EncodeEventType(string eventType) => Fragment(w => w.WriteString("event_type"u8, eventType));
 
-    private byte[] FlowEnvelope(FlowIdentity flow)
+    /// <summary>
+    /// The flow's envelope fields, cached on the flow for its next events. A flow event without a cache is its flow's
+    /// only event in most cases (every flow of a spine-only run): encoded and used in place, not cached.
+    /// </summary>
+    private ReadOnlySpan<byte> FlowEnvelope(SensorEvent sensorEvent, FlowIdentity flow)
     {
-        if (flow.SinkCache is CachedEnvelope cached && cached.AppProto == flow.AppProto)
+        if (flow.SinkCache is CachedEnvelope cached)
         {
-            return cached.Bytes;
+            if (cached.AppProto == flow.AppProto)
+            {
+                return cached.Bytes;
+            }
+        }
+        else if (sensorEvent is FlowEvent)
+        {
+            return EncodeFlowEnvelope(flow);
         }
 
-        var bytes = EncodeFlowEnvelope(flow);
+        var bytes = EncodeFlowEnvelope(flow).ToArray();
         flow.SinkCache = new CachedEnvelope(flow.AppProto, bytes);
         return bytes;
     }
@@ -225,7 +241,8 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <c>,"src_ip":...,"community_id":...</c> as the writer writes it: the addresses formatted straight into bytes (no
     /// strings), the texts escaped as the writer escapes them (<see cref="PlainJsonBuilder.Text(ReadOnlySpan{byte}, string?)"/>).
     /// </summary>
-    private byte[] EncodeFlowEnvelope(FlowIdentity flow)
+    /// <returns>The builder's bytes: valid until the next envelope is encoded.</returns>
+    private ReadOnlySpan<byte> EncodeFlowEnvelope(FlowIdentity flow)
     {
         var json = _envelope;
         json.ClearAfterMember();
@@ -248,7 +265,7 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         }
 
         json.Text("community_id"u8, flow.CommunityId);
-        return json.Written.ToArray();
+        return json.Written;
     }
 
     /// <summary>Properties written by <paramref name="write"/> as they appear after an earlier property: <c>,"a":1,"b":2</c>.</summary>

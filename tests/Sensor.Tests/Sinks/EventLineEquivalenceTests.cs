@@ -259,6 +259,33 @@ public sealed class EventLineEquivalenceTests
         AssertLines(new HttpEvent(7, flow, y, complete: false));
     }
 
+    /// <summary>The cached envelope follows app_proto; a flow event without a cache encodes in place and other events still find theirs.</summary>
+    [Fact]
+    public void FlowEnvelope_FollowsAppProto_WhateverTheEventOrder()
+    {
+        var flow = Flow("x");
+        flow.AppProto = null;
+        SensorEvent Finding() => new FindingEvent(5, flow) { Detector = "d", Category = "c", Type = "t", Severity = "s", Direction = "to_server", Location = "l" };
+        SensorEvent Ended() => new FlowEvent(6, flow) { State = "closed", Reason = "fin" };
+        using var output = new MemoryStream();
+        var expected = new StringBuilder();
+        using (var sink = new EveJsonEventSink(output, s_sensor, ownsStream: false))
+        {
+            foreach (var (next, appProto) in new (Func<SensorEvent> Event, string? AppProto)[]
+            {
+                (Ended, null), (Finding, null), (Ended, null), (Finding, "http"), (Ended, "http"), (Finding, "http2"), (Finding, "http2"), (Ended, null),
+            })
+            {
+                flow.AppProto = appProto;
+                var sensorEvent = next();
+                sink.Write(sensorEvent);
+                expected.Append(Encoding.UTF8.GetString(LegacyEveLine.Write(sensorEvent, s_sensor)));
+            }
+        }
+
+        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(output.ToArray()));
+    }
+
     [Fact]
     public void EventTypesOfAnyLength_AndUnknownTypes_AreWrittenOrRefused()
     {
