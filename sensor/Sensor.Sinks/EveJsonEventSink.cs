@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sensor.Core.Events;
 using Sensor.Core.Json;
@@ -35,8 +34,9 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary>Longest IPv6 text with a scope id (INET6_ADDRSTRLEN is 46 with the terminator; the scope id adds up to 11).</summary>
     private const int MaxAddressBytes = 64;
 
-    // Relaxed escaping keeps '+' in timestamps and non-ASCII text readable; this is NDJSON, never HTML.
-    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
+    // Relaxed escaping keeps '+' in timestamps and non-ASCII text readable; this is NDJSON, never HTML. The same options
+    // as the byte paths' escaping writer, so a body built as bytes is the body the writer writes.
+    private static readonly JsonWriterOptions s_writerOptions = PlainJsonBuilder.WriterOptions;
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
@@ -49,19 +49,20 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary><c>,"event_type":"dns"</c> by event type (a handful of literals).</summary>
     private readonly Dictionary<string, byte[]> _eventTypes = new(StringComparer.Ordinal);
 
+    /// <summary>The previous event's type and its bytes: a reference compare where the dictionary would hash the string.</summary>
     private string? _lastEventType;
     private byte[] _lastEventTypeBytes = [];
 
     /// <summary>Times of consecutive events share their second: formatted once.</summary>
     private readonly EveTimeWriter _times = new();
 
-    /// <summary>Builds a flow's envelope as bytes (the body has the thread's shared builder).</summary>
+    /// <summary>Builds a flow's envelope fields as bytes.</summary>
     private readonly PlainJsonBuilder _envelope = PlainJsonBuilder.Create();
 
     /// <summary>The body's builder: the sink's own, so no thread-static lookup per event.</summary>
     private readonly PlainJsonBuilder _body = PlainJsonBuilder.Create();
 
-    /// <summary>Encodes a flow's envelope once per flow (and again if its app_proto changes).</summary>
+    /// <summary>Encodes the constant fragments (sensor object, event types) once, through the writer.</summary>
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Utf8JsonWriter _scratchWriter;
 

@@ -50,7 +50,7 @@ public sealed class PlainJsonBuilder
     /// <summary>A value (or a closed container) was written last at this level: the next member or element needs a comma.</summary>
     private bool _afterValue;
 
-    /// <summary>The EVE sink's writer options: relaxed escaping ('+' in times and non-ASCII text stay as they are; NDJSON, never HTML).</summary>
+    /// <summary>The EVE sink's writer options (it uses these): relaxed escaping ('+' in times and non-ASCII text stay as they are; NDJSON, never HTML).</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public int Length { get; private set; }
@@ -82,13 +82,6 @@ public sealed class PlainJsonBuilder
 
     /// <summary>Another builder (the shared one is the body's): e.g. for the sink's per-flow envelope.</summary>
     public static PlainJsonBuilder Create() => new();
-
-    /// <summary>Empties the builder; the next member is the first of its object.</summary>
-    public void Clear()
-    {
-        Length = 0;
-        _afterValue = false;
-    }
 
     /// <summary>Empties the builder, placed after a member of an object that is already open: <c>,"a":1</c>.</summary>
     public void ClearAfterMember()
