@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Sensor.Core.Events;
 using Sensor.Core.Json;
@@ -12,11 +11,12 @@ namespace Sensor.Sinks;
 /// the type's object. Output is batched in a reusable buffer and written to the stream in 64 KiB blocks.
 /// </summary>
 /// <remarks>
-/// The envelope is the same bytes for every event of a flow but for the time and event type, and most events are
-/// small (a dns event is a few fields): so the flow's part is encoded once per flow (<see cref="FlowIdentity.SinkCache"/>)
-/// and copied, and the writer is used only for the time and the body. The writer is flushed after the time, the
-/// envelope goes straight into the buffer behind it, and the writer, having just written a value, continues the
-/// object with a comma: the bytes are those the writer would have produced (the cache is built by the same writer).
+/// Most lines are built as bytes: the body by <see cref="SensorEvent.TryWritePlainBody"/> (every type but stats, and dns
+/// with a name that needs escaping), the flow's part of the envelope once per flow (<see cref="FlowIdentity.SinkCache"/>),
+/// the time with the previous event's second reused; the line then goes into the buffer in one span. The bytes are those
+/// the writer produced (tests compare whole lines with a writer-only sink). For a body that refuses, the writer writes the
+/// time and the body, and the envelope goes into the buffer between them: the writer, having just written a value,
+/// continues the object with a comma.
 /// </remarks>
 public sealed class EveJsonEventSink : IEventSink, IDisposable
 {
@@ -28,8 +28,15 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary>Longest encoded flow_id: ',"flow_id":' and a long.</summary>
     private const int FlowIdBytes = 11 + 20;
 
-    // Relaxed escaping keeps '+' in timestamps and non-ASCII text readable; this is NDJSON, never HTML.
-    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
+    /// <summary>Room for <c>,"event_type":"..."</c>: the types of events.md are short words; a longer one is refused, never truncated.</summary>
+    private const int MaxEventTypeBytes = 64;
+
+    /// <summary>Longest IPv6 text with a scope id (INET6_ADDRSTRLEN is 46 with the terminator; the scope id adds up to 11).</summary>
+    private const int MaxAddressBytes = 64;
+
+    // Relaxed escaping keeps '+' in timestamps and non-ASCII text readable; this is NDJSON, never HTML. The same options
+    // as the byte paths' escaping writer, so a body built as bytes is the body the writer writes.
+    private static readonly JsonWriterOptions s_writerOptions = PlainJsonBuilder.WriterOptions;
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
@@ -42,7 +49,20 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary><c>,"event_type":"dns"</c> by event type (a handful of literals).</summary>
     private readonly Dictionary<string, byte[]> _eventTypes = new(StringComparer.Ordinal);
 
-    /// <summary>Encodes a flow's envelope once per flow (and again if its app_proto changes).</summary>
+    /// <summary>The previous event's type and its bytes: a reference compare where the dictionary would hash the string.</summary>
+    private string? _lastEventType;
+    private byte[] _lastEventTypeBytes = [];
+
+    /// <summary>Times of consecutive events share their second: formatted once.</summary>
+    private readonly EveTimeWriter _times = new();
+
+    /// <summary>Builds a flow's envelope fields as bytes.</summary>
+    private readonly PlainJsonBuilder _envelope = PlainJsonBuilder.Create();
+
+    /// <summary>The body's builder: the sink's own, so no thread-static lookup per event.</summary>
+    private readonly PlainJsonBuilder _body = PlainJsonBuilder.Create();
+
+    /// <summary>Encodes the constant fragments (sensor object, event types) once, through the writer.</summary>
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Utf8JsonWriter _scratchWriter;
 
@@ -63,18 +83,11 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
 
     public void Write(SensorEvent sensorEvent)
     {
-        var plain = PlainJsonBuilder.SharedAfterMember();
+        var plain = _body;
+        plain.ClearAfterMember();
         if (sensorEvent.TryWritePlainBody(plain))
         {
-            // The whole line as bytes: the envelope's strings are ASCII without escapes, the body said it is plain.
-            var start = _buffer.GetSpan(TimestampPrefix.Length + EveTime.Length + 1);
-            TimestampPrefix.CopyTo(start);
-            EveTime.WriteUtf8(sensorEvent.TimestampMicros, start[TimestampPrefix.Length..]);
-            start[TimestampPrefix.Length + EveTime.Length] = (byte)'"';
-            _buffer.Advance(TimestampPrefix.Length + EveTime.Length + 1);
-            WriteEnvelope(sensorEvent);
-            _buffer.Write(plain.Written);
-            _buffer.Write("}\n"u8);
+            WritePlainLine(sensorEvent, plain.Written);
         }
         else
         {
@@ -82,10 +95,13 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
             w.Reset(_buffer);
             w.WriteStartObject();
             Span<byte> time = stackalloc byte[EveTime.Length];
-            EveTime.WriteUtf8(sensorEvent.TimestampMicros, time);
+            _times.Write(sensorEvent.TimestampMicros, time);
             w.WriteString("timestamp"u8, time);
             w.Flush();
-            WriteEnvelope(sensorEvent);
+            var flow = sensorEvent.Flow;
+            var envelope = flow is null ? default : FlowEnvelope(sensorEvent, flow);
+            var span = _buffer.GetSpan(FlowIdBytes + MaxEventTypeBytes + envelope.Length + _sensorTail.Length);
+            _buffer.Advance(WriteEnvelope(span, sensorEvent, envelope));
             sensorEvent.WriteBody(w);
             w.WriteEndObject();
             w.Flush();
@@ -98,25 +114,43 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
         }
     }
 
-    /// <summary>The members after the timestamp: flow id, event type, the flow's cached fields, the sensor.</summary>
-    private void WriteEnvelope(SensorEvent sensorEvent)
+    /// <summary>The whole line as bytes, into one span of the buffer: the envelope's strings are ASCII without escapes, the body is built.</summary>
+    private void WritePlainLine(SensorEvent sensorEvent, ReadOnlySpan<byte> body)
     {
         var flow = sensorEvent.Flow;
-        if (flow is not null)
+        var envelope = flow is null ? default : FlowEnvelope(sensorEvent, flow);
+        var span = _buffer.GetSpan(TimestampPrefix.Length + EveTime.Length + 1 + FlowIdBytes + MaxEventTypeBytes + envelope.Length + _sensorTail.Length + body.Length + 2);
+        TimestampPrefix.CopyTo(span);
+        var at = TimestampPrefix.Length;
+        _times.Write(sensorEvent.TimestampMicros, span[at..]);
+        at += EveTime.Length;
+        span[at++] = (byte)'"';
+        at += WriteEnvelope(span[at..], sensorEvent, envelope);
+        body.CopyTo(span[at..]);
+        at += body.Length;
+        span[at++] = (byte)'}';
+        span[at++] = (byte)'\n';
+        _buffer.Advance(at);
+    }
+
+    /// <summary>The members after the timestamp: flow id, event type, the flow's cached fields, the sensor; returns the bytes written.</summary>
+    private int WriteEnvelope(Span<byte> span, SensorEvent sensorEvent, scoped ReadOnlySpan<byte> envelope)
+    {
+        var at = 0;
+        if (sensorEvent.Flow is { } flow)
         {
-            var id = _buffer.GetSpan(FlowIdBytes);
-            ",\"flow_id\":"u8.CopyTo(id);
-            Utf8Formatter.TryFormat(flow.FlowId, id[11..], out var digits);
-            _buffer.Advance(11 + digits);
+            ",\"flow_id\":"u8.CopyTo(span);
+            Utf8Formatter.TryFormat(flow.FlowId, span[11..], out var digits);
+            at = 11 + digits;
         }
 
-        _buffer.Write(EventType(sensorEvent.EventType));
-        if (flow is not null)
-        {
-            _buffer.Write(FlowEnvelope(flow));
-        }
-
-        _buffer.Write(_sensorTail);
+        var type = EventType(sensorEvent.EventType);
+        type.CopyTo(span[at..]);
+        at += type.Length;
+        envelope.CopyTo(span[at..]);
+        at += envelope.Length;
+        _sensorTail.CopyTo(span[at..]);
+        return at + _sensorTail.Length;
     }
 
     public void Flush()
@@ -156,52 +190,84 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
 
     private byte[] EventType(string eventType)
     {
+        // Event types are literals, so consecutive events of one type pass the same string: no hashing then.
+        if (ReferenceEquals(eventType, _lastEventType))
+        {
+            return _lastEventTypeBytes;
+        }
+
         if (!_eventTypes.TryGetValue(eventType, out var bytes))
         {
             bytes = EncodeEventType(eventType);
+            if (bytes.Length > MaxEventTypeBytes)
+            {
+                throw new ArgumentException($"event type longer than {MaxEventTypeBytes} bytes encoded", nameof(eventType));
+            }
+
             _eventTypes[eventType] = bytes;
         }
 
+        _lastEventType = eventType;
+        _lastEventTypeBytes = bytes;
         return bytes;
     }
 
     // Separate from the lookups so the lambdas' closures are allocated only on a cache miss.
     private byte[] EncodeEventType(string eventType) => Fragment(w => w.WriteString("event_type"u8, eventType));
 
-    private byte[] FlowEnvelope(FlowIdentity flow)
+    /// <summary>
+    /// The flow's envelope fields, cached on the flow for its next events. A flow event without a cache is its flow's
+    /// only event in most cases (every flow of a spine-only run): encoded and used in place, not cached.
+    /// </summary>
+    private ReadOnlySpan<byte> FlowEnvelope(SensorEvent sensorEvent, FlowIdentity flow)
     {
-        if (flow.SinkCache is CachedEnvelope cached && cached.AppProto == flow.AppProto)
+        if (flow.SinkCache is CachedEnvelope cached)
         {
-            return cached.Bytes;
+            if (cached.AppProto == flow.AppProto)
+            {
+                return cached.Bytes;
+            }
+        }
+        else if (sensorEvent is FlowEvent)
+        {
+            return EncodeFlowEnvelope(flow);
         }
 
-        var bytes = EncodeFlowEnvelope(flow);
+        var bytes = EncodeFlowEnvelope(flow).ToArray();
         flow.SinkCache = new CachedEnvelope(flow.AppProto, bytes);
         return bytes;
     }
 
-    private byte[] EncodeFlowEnvelope(FlowIdentity flow) => Fragment(w =>
+    /// <summary>
+    /// <c>,"src_ip":...,"community_id":...</c> as the writer writes it: the addresses formatted straight into bytes (no
+    /// strings), the texts escaped as the writer escapes them (<see cref="PlainJsonBuilder.Text(ReadOnlySpan{byte}, string?)"/>).
+    /// </summary>
+    /// <returns>The builder's bytes: valid until the next envelope is encoded.</returns>
+    private ReadOnlySpan<byte> EncodeFlowEnvelope(FlowIdentity flow)
+    {
+        var json = _envelope;
+        json.ClearAfterMember();
+        json.Formatted("src_ip"u8, flow.Source, MaxAddressBytes);
+        if (flow.HasPorts)
         {
-            w.WriteString("src_ip"u8, flow.SourceText);
-            if (flow.HasPorts)
-            {
-                w.WriteNumber("src_port"u8, flow.SourcePort);
-            }
+            json.Number("src_port"u8, flow.SourcePort);
+        }
 
-            w.WriteString("dest_ip"u8, flow.DestinationText);
-            if (flow.HasPorts)
-            {
-                w.WriteNumber("dest_port"u8, flow.DestinationPort);
-            }
+        json.Formatted("dest_ip"u8, flow.Destination, MaxAddressBytes);
+        if (flow.HasPorts)
+        {
+            json.Number("dest_port"u8, flow.DestinationPort);
+        }
 
-            w.WriteString("proto"u8, flow.ProtocolName);
-            if (flow.AppProto is not null)
-            {
-                w.WriteString("app_proto"u8, flow.AppProto);
-            }
+        json.Text("proto"u8, flow.ProtocolName);
+        if (flow.AppProto is not null)
+        {
+            json.Text("app_proto"u8, flow.AppProto);
+        }
 
-            w.WriteString("community_id"u8, flow.CommunityId);
-        });
+        json.Text("community_id"u8, flow.CommunityId);
+        return json.Written;
+    }
 
     /// <summary>Properties written by <paramref name="write"/> as they appear after an earlier property: <c>,"a":1,"b":2</c>.</summary>
     private byte[] Fragment(Action<Utf8JsonWriter> write)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sensor.Core.Json;
 using Sensor.Core.Diagnostics;
 
 namespace Sensor.Core.Events;
@@ -41,5 +42,26 @@ public sealed class AnomalyEvent : SensorEvent
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>The same bytes as <see cref="WriteBody"/>, built as bytes.</summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        json.StartObject("anomaly"u8);
+        json.Text("type"u8, AnomalyNames.Type(Kind));
+        json.Text("layer"u8, AnomalyNames.Layer(Kind));
+        json.Text("event"u8, AnomalyNames.Event(Kind));
+        if (Value != 0)
+        {
+            json.Number("value"u8, Value);
+        }
+
+        if (Source is not null)
+        {
+            json.Text("source"u8, Source);
+        }
+
+        json.EndObject();
+        return true;
     }
 }

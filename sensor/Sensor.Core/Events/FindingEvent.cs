@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sensor.Core.Json;
 
 namespace Sensor.Core.Events;
 
@@ -77,5 +78,41 @@ public sealed class FindingEvent : SensorEvent
         Threat?.Write(writer);
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>The same bytes as <see cref="WriteBody"/>, built as bytes.</summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        json.StartObject("finding"u8);
+        json.Text("detector"u8, Detector);
+        json.Text("category"u8, Category);
+        json.Text("type"u8, Type);
+        json.Text("severity"u8, Severity);
+        json.Text("direction"u8, Direction);
+        json.Text("location"u8, Location);
+        if (Redacted is not null)
+        {
+            json.Text("redacted"u8, Redacted);
+        }
+
+        if (Fingerprint is not null)
+        {
+            json.Text("fingerprint"u8, Fingerprint);
+        }
+
+        json.Number("count"u8, Count);
+        if (Host is not null)
+        {
+            json.Text("host"u8, Host);
+        }
+
+        if (Field is not null)
+        {
+            json.Text("field"u8, Field);
+        }
+
+        Threat?.Write(json);
+        json.EndObject();
+        return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sensor.Core.Json;
 
 namespace Sensor.Core.Events;
 
@@ -75,5 +76,35 @@ public sealed class FlowEvent : SensorEvent
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>One per flow, in every mode (the spine's only event): the same bytes as <see cref="WriteBody"/>, built as bytes.</summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        json.StartObject("flow"u8);
+        json.Number("pkts_toserver"u8, PacketsToServer);
+        json.Number("pkts_toclient"u8, PacketsToClient);
+        json.Number("bytes_toserver"u8, BytesToServer);
+        json.Number("bytes_toclient"u8, BytesToClient);
+        json.Number("payload_bytes_toserver"u8, PayloadBytesToServer);
+        json.Number("payload_bytes_toclient"u8, PayloadBytesToClient);
+        json.Time("start"u8, StartMicros);
+        json.Time("end"u8, EndMicros);
+        json.Number("age"u8, (EndMicros - StartMicros) / 1_000_000);
+        json.Text("state"u8, State);
+        json.Text("reason"u8, Reason);
+        if (Flow!.Protocol == 6)
+        {
+            json.Boolean("midstream"u8, Midstream);
+            json.Number("gap_bytes_toserver"u8, GapBytesToServer);
+            json.Number("gap_bytes_toclient"u8, GapBytesToClient);
+            if (TcpFlags is not null)
+            {
+                json.Text("tcp_flags"u8, TcpFlags);
+            }
+        }
+
+        json.EndObject();
+        return true;
     }
 }

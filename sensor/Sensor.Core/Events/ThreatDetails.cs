@@ -1,3 +1,5 @@
+using Sensor.Core.Json;
+
 namespace Sensor.Core.Events;
 
 /// <summary>
@@ -83,5 +85,54 @@ public sealed class ThreatDetails
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>The same bytes as <see cref="Write(System.Text.Json.Utf8JsonWriter)"/>, into the event's builder.</summary>
+    public void Write(PlainJsonBuilder json)
+    {
+        json.StartObject("threat"u8);
+        TextIf(json, "tool"u8, Tool);
+        TextIf(json, "argument"u8, Argument);
+        TextIf(json, "evidence"u8, Evidence);
+        TextList(json, "rules"u8, Rules);
+        TextIf(json, "value"u8, Value);
+        TextIf(json, "hidden_text"u8, HiddenText);
+        TextIf(json, "command"u8, Command);
+        if (InjectedByHost is not null || InjectedByTool is not null)
+        {
+            json.StartObject("injected_by"u8);
+            TextIf(json, "host"u8, InjectedByHost);
+            TextIf(json, "tool"u8, InjectedByTool);
+            json.EndObject();
+        }
+
+        TextList(json, "methods"u8, Methods);
+        TextIf(json, "via"u8, Via);
+        TextIf(json, "session_id"u8, SessionId);
+        json.EndObject();
+    }
+
+    private static void TextIf(PlainJsonBuilder json, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            json.Text(name, value);
+        }
+    }
+
+    private static void TextList(PlainJsonBuilder json, ReadOnlySpan<byte> name, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        json.StartArray(name);
+        for (var i = 0; i < values.Count; i++)
+        {
+            json.TextValue(values[i]);
+        }
+
+        json.EndArray();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sensor.Core.Events;
+using Sensor.Core.Json;
 
 namespace Sensor.Inspection.Attribution;
 
@@ -137,5 +138,67 @@ public sealed class AiEvent : SensorEvent
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>The same bytes as <see cref="WriteBody"/>, built as bytes.</summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        json.StartObject("ai"u8);
+        json.Text("vendor"u8, Vendor);
+        json.Text("vendor_name"u8, VendorName);
+        json.Text("service"u8, Service);
+        json.Text("service_kind"u8, ServiceKind);
+        json.Boolean("mcp"u8, Mcp);
+        json.Text("host"u8, Host);
+        json.Text("host_source"u8, HostSource);
+        json.Text("client"u8, Client); // null as null, as WriteNull writes it
+        json.Text("tenant"u8, Tenant);
+        json.Text("tenant_id"u8, TenantId);
+        if (TenantIds.Count > 1)
+        {
+            json.StartArray("tenant_ids"u8);
+            for (var i = 0; i < TenantIds.Count; i++)
+            {
+                json.TextValue(TenantIds[i]);
+            }
+
+            json.EndArray();
+        }
+
+        if (RequestTenants is { } requests && requests.Values.Any(n => n > 0))
+        {
+            json.StartObject("requests"u8);
+            foreach (var (tenant, count) in requests)
+            {
+                json.Number(tenant, count);
+            }
+
+            json.EndObject();
+        }
+
+        json.StartArray("basis"u8);
+        for (var i = 0; i < Basis.Count; i++)
+        {
+            json.TextValue(Basis[i]);
+        }
+
+        json.EndArray();
+        if (Confidence is { } confidence)
+        {
+            json.Number("confidence"u8, confidence);
+        }
+        else
+        {
+            json.Null("confidence"u8);
+        }
+
+        if (Plan is not null)
+        {
+            json.Text("plan"u8, Plan);
+        }
+
+        json.Text("model"u8, Model);
+        json.EndObject();
+        return true;
     }
 }

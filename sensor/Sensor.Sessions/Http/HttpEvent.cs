@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sensor.Core.Events;
+using Sensor.Core.Json;
 using Sensor.Core.Payloads;
 
 namespace Sensor.Sessions.Http;
@@ -190,5 +191,209 @@ public sealed class HttpEvent : SensorEvent
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// The same bytes as <see cref="WriteBody"/>, built as bytes: one per exchange of a decrypted run. The six header
+    /// fields come from one pass over each header list, and a location is looked up only when something was redacted.
+    /// </summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        var x = Exchange;
+        var redactions = x.RedactedLocations is { Count: > 0 };
+        var truncated = false;
+        string? userAgent = null, referer = null, requestType = null, requestEncoding = null;
+        foreach (var header in x.RequestHeaders)
+        {
+            switch (header.Name)
+            {
+                case "user-agent":
+                    userAgent ??= header.Value;
+                    break;
+                case "referer":
+                    referer ??= header.Value;
+                    break;
+                case "content-type":
+                    requestType ??= header.Value;
+                    break;
+                case "content-encoding":
+                    requestEncoding ??= header.Value;
+                    break;
+            }
+        }
+
+        string? responseType = null, responseEncoding = null;
+        foreach (var header in x.ResponseHeaders)
+        {
+            switch (header.Name)
+            {
+                case "content-type":
+                    responseType ??= header.Value;
+                    break;
+                case "content-encoding":
+                    responseEncoding ??= header.Value;
+                    break;
+            }
+        }
+
+        json.StartObject("http"u8);
+        Field(json, "hostname"u8, x.Host, redactions ? s_hostLocation : null, ref truncated);
+        var url = x.Target is null ? null : redactions && x.IsRedacted(PayloadLocation.RequestUrl) ? UrlCredentials.RedactDetected(x.Target) : UrlCredentials.Redact(x.Target);
+        Field(json, "url"u8, url, location: null, ref truncated);
+        Field(json, "http_method"u8, x.Method, null, ref truncated);
+        json.Text("protocol"u8, x.Protocol);
+        if (x.Status is { } status)
+        {
+            json.Number("status"u8, status);
+        }
+
+        Field(json, "http_user_agent"u8, userAgent, redactions ? s_userAgentLocation : null, ref truncated);
+        Field(json, "http_refer"u8, referer is null ? null : UrlCredentials.Redact(referer), redactions ? s_refererLocation : null, ref truncated);
+        Field(json, "http_content_type"u8, responseType, redactions ? s_responseTypeLocation : null, ref truncated);
+        json.Number("length"u8, x.ResponseBody.WireLength);
+        Field(json, "request_content_type"u8, requestType, redactions ? s_requestTypeLocation : null, ref truncated);
+        Field(json, "request_content_encoding"u8, requestEncoding, redactions ? s_requestEncodingLocation : null, ref truncated);
+        Field(json, "content_encoding"u8, responseEncoding, redactions ? s_responseEncodingLocation : null, ref truncated);
+        json.Number("request_body_length"u8, x.RequestBody.WireLength);
+        json.Number("request_body_decoded_length"u8, x.RequestBody.DecodedLength);
+        json.Number("response_body_decoded_length"u8, x.ResponseBody.DecodedLength);
+        json.Boolean("request_body_truncated"u8, x.RequestBody.Truncated);
+        json.Boolean("response_body_truncated"u8, x.ResponseBody.Truncated);
+        json.Boolean("event_stream"u8, x.ResponseIsEventStream);
+        if (x.StreamId != 0)
+        {
+            json.Number("stream_id"u8, x.StreamId);
+        }
+
+        json.Number("tx_id"u8, x.Index);
+        json.Boolean("complete"u8, Complete);
+        json.Boolean("decrypted"u8, x.Decrypted);
+        WriteAi(json, x.AiCall);
+        WriteEvidence(json, x);
+        if (x.Credential is { } credential)
+        {
+            json.StartObject("credential"u8);
+            json.Text("kind"u8, credential.Kind);
+            json.Text("location"u8, credential.Location);
+            json.Text("prefix"u8, credential.FormatPrefix);
+            json.EndObject();
+        }
+
+        if (x.TenantVerdict is { } verdict)
+        {
+            json.StartObject("tenant"u8);
+            json.Text("verdict"u8, verdict.Tenant);
+            if (verdict.TenantId is not null)
+            {
+                json.Text("tenant_id"u8, verdict.TenantId);
+            }
+
+            json.StartArray("basis"u8);
+            for (var i = 0; i < verdict.Basis.Count; i++)
+            {
+                json.TextValue(verdict.Basis[i]);
+            }
+
+            json.EndArray();
+            if (verdict.Confidence is { } confidence)
+            {
+                json.Number("confidence"u8, confidence);
+            }
+
+            json.EndObject();
+        }
+
+        if (truncated)
+        {
+            json.Boolean("fields_truncated"u8, true);
+        }
+
+        json.EndObject();
+        return true;
+    }
+
+    private static readonly string s_hostLocation = PayloadLocation.RequestHeader("host");
+    private static readonly string s_userAgentLocation = PayloadLocation.RequestHeader("user-agent");
+    private static readonly string s_refererLocation = PayloadLocation.RequestHeader("referer");
+    private static readonly string s_requestTypeLocation = PayloadLocation.RequestHeader("content-type");
+    private static readonly string s_requestEncodingLocation = PayloadLocation.RequestHeader("content-encoding");
+    private static readonly string s_responseTypeLocation = PayloadLocation.ResponseHeader("content-type");
+    private static readonly string s_responseEncodingLocation = PayloadLocation.ResponseHeader("content-encoding");
+
+    /// <param name="location">Where a detector may have redacted the value; null when it cannot be (or nothing was redacted).</param>
+    private void Field(PlainJsonBuilder json, ReadOnlySpan<byte> name, string? value, string? location, ref bool truncated)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (location is not null && Exchange.IsRedacted(location))
+        {
+            json.Text(name, Redacted);
+            return;
+        }
+
+        if (value.Length > MaxFieldChars)
+        {
+            truncated = true;
+            json.Text(name, value.AsSpan(0, MaxFieldChars));
+            return;
+        }
+
+        json.Text(name, value);
+    }
+
+    private static void WriteAi(PlainJsonBuilder json, AiApiCall? ai)
+    {
+        if (ai is null)
+        {
+            return;
+        }
+
+        json.StartObject("ai"u8);
+        json.Text("api"u8, ai.Api);
+        if (ai.Model is not null)
+        {
+            json.Text("model"u8, ai.Model);
+        }
+
+        json.Boolean("stream"u8, ai.Stream);
+        json.StartArray("tools"u8);
+        foreach (var tool in ai.Tools)
+        {
+            json.TextValue(tool);
+        }
+
+        json.EndArray();
+        json.StartArray("mcp_servers"u8);
+        foreach (var url in ai.McpServerUrls)
+        {
+            json.TextValue(url);
+        }
+
+        json.EndArray();
+        json.EndObject();
+    }
+
+    private static void WriteEvidence(PlainJsonBuilder json, HttpExchange x)
+    {
+        if (x.Evidence.Count == 0)
+        {
+            return;
+        }
+
+        json.StartArray("tenant_evidence"u8);
+        foreach (var e in x.Evidence)
+        {
+            json.StartObject();
+            json.Text("vendor"u8, e.Vendor);
+            json.Text("basis"u8, e.Basis);
+            json.Text("kind"u8, e.Kind);
+            json.Text("value"u8, x.IsRedacted(e.Basis) ? Redacted : e.Value);
+            json.EndObject();
+        }
+
+        json.EndArray();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sensor.Core.Events;
+using Sensor.Core.Json;
 
 namespace Sensor.Sessions.Mcp;
 
@@ -163,5 +164,102 @@ public sealed class McpEvent : SensorEvent
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>The same bytes as <see cref="WriteBody"/>, built as bytes: one per JSON-RPC message.</summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        json.StartObject("mcp"u8);
+        json.Text("dialect"u8, Dialect);
+        Optional(json, "protocol_version"u8, ProtocolVersion);
+        Optional(json, "session_id"u8, SessionId);
+        json.Text("direction"u8, Direction);
+        json.Text("kind"u8, Kind);
+        Optional(json, "method"u8, Method);
+        Optional(json, "id"u8, Id);
+        Optional(json, "tool"u8, Tool);
+        Optional(json, "resource"u8, Resource);
+        Info(json, "server"u8, Server);
+        Info(json, "client"u8, Client);
+        json.Text("auth"u8, Auth);
+        Optional(json, "oauth_step"u8, OAuthStep);
+        if (ErrorCode is { } code)
+        {
+            json.Number("error_code"u8, code);
+        }
+
+        if (Tools is not null)
+        {
+            json.StartArray("tools"u8);
+            for (var i = 0; i < Tools.Count; i++)
+            {
+                var (name, sha256) = Tools[i];
+                json.StartObject();
+                json.Text("name"u8, name);
+                json.Text("sha256"u8, sha256);
+                json.EndObject();
+            }
+
+            json.EndArray();
+        }
+
+        Names(json, "arguments"u8, ArgumentNames);
+        Optional(json, "host"u8, Host);
+        if (Status is { } status)
+        {
+            json.Number("status"u8, status);
+        }
+
+        Names(json, "header_mismatch"u8, HeaderMismatch);
+        Names(json, "header_params"u8, HeaderParams);
+        if (Unauthenticated)
+        {
+            json.Boolean("unauthenticated"u8, true);
+        }
+
+        if (Batch)
+        {
+            json.Boolean("batch"u8, true);
+        }
+
+        json.EndObject();
+        return true;
+    }
+
+    private static void Optional(PlainJsonBuilder json, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            json.Text(name, value);
+        }
+    }
+
+    private static void Info(PlainJsonBuilder json, ReadOnlySpan<byte> name, (string? Name, string? Version)? info)
+    {
+        if (info is not { } value)
+        {
+            return;
+        }
+
+        json.StartObject(name);
+        Optional(json, "name"u8, value.Name);
+        Optional(json, "version"u8, value.Version);
+        json.EndObject();
+    }
+
+    private static void Names(PlainJsonBuilder json, ReadOnlySpan<byte> name, IReadOnlyList<string>? names)
+    {
+        if (names is null)
+        {
+            return;
+        }
+
+        json.StartArray(name);
+        for (var i = 0; i < names.Count; i++)
+        {
+            json.TextValue(names[i]);
+        }
+
+        json.EndArray();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sensor.Core.Events;
+using Sensor.Core.Json;
 
 namespace Sensor.Sessions.Quic;
 
@@ -47,5 +48,33 @@ public sealed class QuicEvent : SensorEvent
         writer.WriteBoolean("ech", Ech);
         writer.WriteBoolean("sni_missing", Sni is null);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The same bytes as <see cref="WriteBody"/>, built as bytes.</summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        json.StartObject("quic"u8);
+        json.Text("version"u8, Version);
+        if (Sni is not null)
+        {
+            json.Text("sni"u8, Sni);
+        }
+
+        json.StartArray("alpn"u8);
+        for (var i = 0; i < Alpns.Count; i++)
+        {
+            json.TextValue(Alpns[i]);
+        }
+
+        json.EndArray();
+        if (Ja4 is not null)
+        {
+            json.Text("ja4"u8, Ja4);
+        }
+
+        json.Boolean("ech"u8, Ech);
+        json.Boolean("sni_missing"u8, Sni is null);
+        json.EndObject();
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sensor.Core.Events;
+using Sensor.Core.Json;
 
 namespace Sensor.Sessions.Tls;
 
@@ -120,5 +121,76 @@ public sealed class TlsEvent : SensorEvent
         writer.WriteString("hash"u8, hash);
         writer.WriteString("string"u8, text);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The same bytes as <see cref="WriteBody"/>, built as bytes: one per handshake, in every metadata run.</summary>
+    public override bool TryWritePlainBody(PlainJsonBuilder json)
+    {
+        json.StartObject("tls"u8);
+        TextIf(json, "sni"u8, Sni);
+        TextIf(json, "version"u8, Version);
+        TextList(json, "alpn"u8, ClientAlpns);
+        TextList(json, "client_alpns"u8, ClientAlpns);
+        if (ServerAlpn is not null)
+        {
+            json.StartArray("server_alpns"u8);
+            json.TextValue(ServerAlpn);
+            json.EndArray();
+        }
+
+        TextList(json, "offered_versions"u8, OfferedVersions);
+        TextIf(json, "cipher_suite"u8, CipherSuite);
+        HashPair(json, "ja3"u8, Ja3Hash, Ja3String);
+        HashPair(json, "ja3s"u8, Ja3sHash, Ja3sString);
+        TextIf(json, "ja4"u8, Ja4);
+        TextIf(json, "subject"u8, Subject);
+        TextIf(json, "issuerdn"u8, Issuer);
+        if (SubjectAltNames.Count > 0)
+        {
+            TextList(json, "subjectaltname"u8, SubjectAltNames);
+        }
+
+        if (SniMatchesCertificate is { } matches)
+        {
+            json.Boolean("sni_matches_cert"u8, matches);
+        }
+
+        json.Boolean("ech"u8, Ech);
+        json.Boolean("sni_missing"u8, Sni is null && Ja4 is not null);
+        json.Boolean("decrypted"u8, Decrypted);
+        json.EndObject();
+        return true;
+    }
+
+    private static void TextIf(PlainJsonBuilder json, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            json.Text(name, value);
+        }
+    }
+
+    private static void TextList(PlainJsonBuilder json, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
+    {
+        json.StartArray(name);
+        for (var i = 0; i < values.Count; i++)
+        {
+            json.TextValue(values[i]);
+        }
+
+        json.EndArray();
+    }
+
+    private static void HashPair(PlainJsonBuilder json, ReadOnlySpan<byte> name, string? hash, string? text)
+    {
+        if (hash is null)
+        {
+            return;
+        }
+
+        json.StartObject(name);
+        json.Text("hash"u8, hash);
+        json.Text("string"u8, text);
+        json.EndObject();
     }
 }
