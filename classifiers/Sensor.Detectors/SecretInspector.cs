@@ -76,7 +76,7 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
         _exchange = exchange;
         _timestamp = timestampMicros;
         var json = IsJsonCached(contentType, data);
-        _headerOrUrl = IsHeaderOrUrl(location);
+        _headerOrUrl = PayloadLocation.IsHeaderOrUrl(location);
         bool capped;
         if (_headerOrUrl && data.Length <= ScanMemo.MaxItemBytes)
         {
@@ -191,11 +191,6 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
 
         _thirdParty.Clear();
     }
-
-    private static bool IsHeaderOrUrl(string location) =>
-        location == PayloadLocation.RequestUrl
-        || location.StartsWith("request-header:", StringComparison.Ordinal)
-        || location.StartsWith("response-header:", StringComparison.Ordinal);
 
     private bool FirstTime(string type, string fingerprint)
     {

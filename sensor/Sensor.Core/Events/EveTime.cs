@@ -5,6 +5,9 @@ public static class EveTime
 {
     public const int Length = 31;
 
+    /// <summary>The UTC offset every time ends with.</summary>
+    internal static ReadOnlySpan<byte> Offset => "+0000"u8;
+
     public static string Format(long unixMicros)
     {
         Span<byte> utf8 = stackalloc byte[Length];
@@ -34,10 +37,11 @@ public static class EveTime
         Digits(destination.Slice(17, 2), time.Second);
         destination[19] = (byte)'.';
         Digits(destination.Slice(20, 6), micros);
-        "+0000"u8.CopyTo(destination[26..]);
+        Offset.CopyTo(destination[26..]);
     }
 
-    private static void Digits(Span<byte> destination, int value)
+    /// <summary>Fills <paramref name="destination"/> with the last decimal digits of <paramref name="value"/>, zero-padded.</summary>
+    internal static void Digits(Span<byte> destination, int value)
     {
         for (var i = destination.Length - 1; i >= 0; i--)
         {

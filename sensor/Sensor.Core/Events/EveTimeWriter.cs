@@ -35,13 +35,7 @@ public sealed class EveTimeWriter
         }
 
         _prefix.CopyTo(destination);
-        var micros = (int)(unixMicros - (second * 1_000_000));
-        for (var i = SecondPrefixLength + 5; i >= SecondPrefixLength; i--)
-        {
-            destination[i] = (byte)('0' + (micros % 10));
-            micros /= 10;
-        }
-
-        "+0000"u8.CopyTo(destination[(SecondPrefixLength + 6)..]);
+        EveTime.Digits(destination.Slice(SecondPrefixLength, 6), (int)(unixMicros - (second * 1_000_000)));
+        EveTime.Offset.CopyTo(destination[(SecondPrefixLength + 6)..]);
     }
 }

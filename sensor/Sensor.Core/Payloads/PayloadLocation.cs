@@ -16,13 +16,22 @@ public static class PayloadLocation
     /// </summary>
     public const int MaxCachedHeaderNames = 2048;
 
+    private const string RequestHeaderPrefix = "request-header:";
+    private const string ResponseHeaderPrefix = "response-header:";
+
     private static readonly ConcurrentDictionary<string, string> s_request = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string> s_response = new(StringComparer.Ordinal);
 
     // Every header value of every exchange is inspected under its location: made once per name, not once per value.
-    public static string RequestHeader(string name) => Cached(s_request, "request-header:", name);
+    public static string RequestHeader(string name) => Cached(s_request, RequestHeaderPrefix, name);
 
-    public static string ResponseHeader(string name) => Cached(s_response, "response-header:", name);
+    public static string ResponseHeader(string name) => Cached(s_response, ResponseHeaderPrefix, name);
+
+    /// <summary>True for the URL and any header location: short values that repeat on every request of a connection.</summary>
+    public static bool IsHeaderOrUrl(string location) =>
+        location == RequestUrl
+        || location.StartsWith(RequestHeaderPrefix, StringComparison.Ordinal)
+        || location.StartsWith(ResponseHeaderPrefix, StringComparison.Ordinal);
 
     private static string Cached(ConcurrentDictionary<string, string> cache, string prefix, string name)
     {
