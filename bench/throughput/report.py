@@ -4,7 +4,9 @@
 Each sensor mode is also set against the spine alone: "vs spine" is its throughput over the spine's and "stage cost"
 is 1 minus that (the share of the spine's throughput the extra stage takes), both from CPU seconds (the machine may
 be shared; CPU time of a run pinned to one core does not count other processes). Issue #3's target reads off the
-metadata row (stage cost < 15 %), issue #4's off the decrypt row (>= 1 Gbit/s on one core).
+metadata row (stage cost < 15 %), issue #4's off the decrypt rows (>= 1 Gbit/s on one core): sensor-decrypt-parse is
+the target as the issue words it (decryption + HTTP + MCP parsing, the regex secret/PII detectors off), sensor-decrypt
+everything a deployment runs with keys.
 """
 import argparse
 import json
@@ -14,13 +16,14 @@ import statistics
 import sys
 from datetime import datetime, timezone
 
-TOOLS = ("sensor", "sensor-metadata", "sensor-metadata-unwritten", "sensor-decrypt", "sensor-spine", "ndpiReader", "tcpdump")
-SENSOR_MODES = ("sensor", "sensor-metadata", "sensor-metadata-unwritten", "sensor-decrypt", "sensor-spine")
+TOOLS = ("sensor", "sensor-metadata", "sensor-metadata-unwritten", "sensor-decrypt", "sensor-decrypt-parse", "sensor-spine", "ndpiReader", "tcpdump")
+SENSOR_MODES = ("sensor", "sensor-metadata", "sensor-metadata-unwritten", "sensor-decrypt", "sensor-decrypt-parse", "sensor-spine")
 COMMANDS = {
     "sensor": "sensor analyze FILE -o /dev/null --quiet",
     "sensor-metadata": "sensor analyze FILE -o /dev/null --quiet --metadata-only",
     "sensor-metadata-unwritten": "sensor analyze FILE -o /dev/null --quiet --metadata-only --config flow-only.yaml",
     "sensor-decrypt": "sensor analyze FILE -o /dev/null --quiet --keylog all.keys.log",
+    "sensor-decrypt-parse": "sensor analyze FILE -o /dev/null --quiet --keylog all.keys.log --config no-detectors.yaml",
     "sensor-spine": "sensor analyze FILE -o /dev/null --quiet --spine-only",
     "ndpiReader": "ndpiReader -i FILE",
     "tcpdump": "tcpdump -nn -q -r FILE > /dev/null",
@@ -67,9 +70,9 @@ def main():
     for log, count in seen:
         if count != meta["packets"]:
             sys.exit(f"{log} reports {count} packets, the capture has {meta['packets']}")
-    decrypt_logs = [log for log in a.sensor_log if log.endswith("sensor-decrypt.log")]
-    if decrypt_logs and secrets_used(decrypt_logs[0]) == 0:
-        sys.exit(f"{decrypt_logs[0]}: the key log decrypted nothing")
+    for log in a.sensor_log:
+        if log.endswith(("sensor-decrypt.log", "sensor-decrypt-parse.log")) and secrets_used(log) == 0:
+            sys.exit(f"{log}: the key log decrypted nothing")
 
     bits, packets = meta["frame_bytes"] * 8, meta["packets"]
     walls = {t: statistics.median(r[0] for r in runs[t]) for t in TOOLS}
@@ -95,11 +98,13 @@ def main():
     metadata_cost = 1 - cpu_medians["sensor-spine"] / cpu_medians["sensor-metadata"]
     unwritten_cost = 1 - cpu_medians["sensor-spine"] / cpu_medians["sensor-metadata-unwritten"]
     decrypt_rate = bits / cpu_medians["sensor-decrypt"] / 1e9
+    parse_rate = bits / cpu_medians["sensor-decrypt-parse"] / 1e9
     print(f"\nIssue #3 (metadata stage cost < {METADATA_TARGET:.0%} of spine throughput): {metadata_cost:.0%}, "
           f"{'met' if metadata_cost < METADATA_TARGET else 'not met'} "
           f"({unwritten_cost:.0%} with its dns/tls/quic/ai events produced but not written, eve.types: [flow]). "
-          f"Issue #4 (decryption on >= {DECRYPT_TARGET_GBITS:g} Gbit/s per core): {decrypt_rate:.2f} Gbit/s per CPU s, "
-          f"{'met' if decrypt_rate >= DECRYPT_TARGET_GBITS else 'not met'}.")
+          f"Issue #4 (decryption + HTTP + MCP parsing >= {DECRYPT_TARGET_GBITS:g} Gbit/s per core): {parse_rate:.2f} Gbit/s per CPU s, "
+          f"{'met' if parse_rate >= DECRYPT_TARGET_GBITS else 'not met'}; with the secret/PII detectors on as well "
+          f"{decrypt_rate:.2f} Gbit/s per CPU s, {'met' if decrypt_rate >= DECRYPT_TARGET_GBITS else 'not met'}.")
     print("\nGbit/s and Mpkt/s are per wall second and count frame bytes (no pcap record headers); CPU s is user+system of all the tool's threads (all pinned to the one core)."
           " vs spine and stage cost (1 - vs spine) compare Gbit/s per CPU s with sensor-spine's."
           " All runs (wall s):", "; ".join(f"{t} " + " ".join(f"{r[0]:.2f}" for r in runs[t]) for t in TOOLS))
