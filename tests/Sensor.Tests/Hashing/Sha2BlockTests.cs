@@ -44,6 +44,29 @@ public sealed class Sha2BlockTests
         }
     }
 
+    public static TheoryData<int> EveryShortLength => new(Enumerable.Range(0, 301));
+
+    /// <summary>Every length from empty across the one/two-block padding edges of both block sizes (55/56/64, 111/112/128).</summary>
+    [Theory]
+    [MemberData(nameof(EveryShortLength))]
+    public void Sha256Sha384Sha512_MatchTheBcl_ForEveryLengthUpTo300(int length)
+    {
+        var input = Bytes(new Random(length + 1000), length);
+        AssertAllThreeMatchTheBcl(input);
+    }
+
+    /// <summary>Many blocks: a whole TLS record's worth and more, lengths on and off the block edges.</summary>
+    [Theory]
+    [InlineData(16_384)]
+    [InlineData(16_401)]
+    [InlineData(65_536 + 55)]
+    [InlineData(1_000_003)]
+    public void Sha256Sha384Sha512_MatchTheBcl_ForLargeInputs(int length)
+    {
+        var input = Bytes(new Random(length), length);
+        AssertAllThreeMatchTheBcl(input);
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void VectorCompression_EqualsThePortableOne_ForRandomStatesAndUnalignedBlocks(int seed)
@@ -78,6 +101,18 @@ public sealed class Sha2BlockTests
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha512(new ulong[8], new byte[127]));
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha256(new uint[7], new byte[64]));
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha256(new uint[8], new byte[63]));
+    }
+
+    private static void AssertAllThreeMatchTheBcl(byte[] input)
+    {
+        var sha256 = new byte[ShortSha256.DigestLength];
+        ShortSha256.Hash(input, sha256);
+        Assert.Equal(SHA256.HashData(input), sha256);
+        var state = new ulong[8];
+        Sha512Initial.CopyTo(state);
+        Assert.Equal(SHA512.HashData(input), Hash512(state, input, 64));
+        Sha2Block.Sha384Initial.CopyTo(state);
+        Assert.Equal(SHA384.HashData(input), Hash512(state, input, 48));
     }
 
     /// <summary>FIPS 180-4 §5.3.5.</summary>
