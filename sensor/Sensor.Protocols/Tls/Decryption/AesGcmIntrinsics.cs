@@ -89,11 +89,12 @@ public sealed class AesGcmIntrinsics : IDisposable
             throw new ArgumentException("12-byte nonce, 16-byte tag and room for the plaintext expected");
         }
 
-        // J0 = nonce || 0^31 || 1 (SP 800-38D §7.1, 96-bit IV); the keystream starts at inc32(J0).
-        Span<byte> j0 = stackalloc byte[Block];
-        nonce.CopyTo(j0);
-        BinaryPrimitives.WriteUInt32BigEndian(j0[NonceLength..], 1);
-        var counterBlock = Vector128.Create((ReadOnlySpan<byte>)j0).AsUInt32();
+        // J0 = nonce || 0^31 || 1 (SP 800-38D §7.1, 96-bit IV); the keystream starts at inc32(J0). E(J0) masks the tag; it
+        // is independent of everything below, so it overlaps with the hashing.
+        var counterBlock = Vector128.Create(
+            BinaryPrimitives.ReadUInt64LittleEndian(nonce),
+            BinaryPrimitives.ReadUInt32LittleEndian(nonce[8..]) | (1UL << 56)).AsUInt32();
+        var tagMask = EncryptBlock(counterBlock.AsByte());
 
         var x = Vector128<ulong>.Zero;
         x = HashPadded(x, additionalData);
@@ -131,27 +132,61 @@ public sealed class AesGcmIntrinsics : IDisposable
             (c3 ^ k3).CopyTo(plaintext.Slice(done + (3 * Block), Block));
         }
 
-        for (; done + Block <= length; done += Block)
-        {
-            var c = Vector128.Create(ciphertext.Slice(done, Block));
-            x = Multiply(x ^ Reflect(c), _h1);
-            (c ^ EncryptBlock(Counter(counterBlock, counter++))).CopyTo(plaintext.Slice(done, Block));
-        }
-
+        // The tail (up to three whole blocks and a partial one) and the lengths block: one four-block keystream, and the
+        // hash with one reduction per four blocks instead of one per block (API records are mostly a few hundred bytes,
+        // so the tail is a good part of the work). Zero padding beyond the ciphertext is what GHASH hashes.
+        Span<Vector128<ulong>> blocks = stackalloc Vector128<ulong>[5];
+        var count = 0;
         if (done < length)
         {
-            Span<byte> last = stackalloc byte[Block];
+            Span<byte> last = stackalloc byte[4 * Block];
             last.Clear();
+            var rest = length - done;
             ciphertext[done..].CopyTo(last);
-            var c = Vector128.Create((ReadOnlySpan<byte>)last);
-            x = Multiply(x ^ Reflect(c), _h1);
-            (c ^ EncryptBlock(Counter(counterBlock, counter))).CopyTo(last);
-            last[..(length - done)].CopyTo(plaintext[done..]);
+            var c0 = Vector128.Create((ReadOnlySpan<byte>)last);
+            var c1 = Vector128.Create((ReadOnlySpan<byte>)last[Block..]);
+            var c2 = Vector128.Create((ReadOnlySpan<byte>)last[(2 * Block)..]);
+            var c3 = Vector128.Create((ReadOnlySpan<byte>)last[(3 * Block)..]);
+            Encrypt4(
+                Counter(counterBlock, counter),
+                Counter(counterBlock, counter + 1),
+                Counter(counterBlock, counter + 2),
+                Counter(counterBlock, counter + 3),
+                out var k0,
+                out var k1,
+                out var k2,
+                out var k3);
+            (c0 ^ k0).CopyTo(last);
+            (c1 ^ k1).CopyTo(last[Block..]);
+            (c2 ^ k2).CopyTo(last[(2 * Block)..]);
+            (c3 ^ k3).CopyTo(last[(3 * Block)..]);
+            last[..rest].CopyTo(plaintext[done..]);
+            last.Clear(); // keystream and plaintext
+
+            blocks[0] = Reflect(c0);
+            blocks[1] = Reflect(c1);
+            blocks[2] = Reflect(c2);
+            blocks[3] = Reflect(c3);
+            count = (rest + Block - 1) / Block;
         }
 
         // len(A) || len(C) in bits, as two big-endian 64-bit words; reflected, C's length is the low lane.
-        x = Multiply(x ^ Vector128.Create((ulong)length * 8, (ulong)additionalData.Length * 8), _h1);
-        var expected = Ssse3.Shuffle(x.AsByte(), ByteSwap) ^ EncryptBlock(counterBlock.AsByte());
+        blocks[count++] = Vector128.Create((ulong)length * 8, (ulong)additionalData.Length * 8);
+        for (var first = 0; first < count;)
+        {
+            var group = Math.Min(4, count - first);
+            Vector128<ulong> lo = default, hi = default;
+            MultiplyAdd(x ^ blocks[first], Power(group), ref lo, ref hi);
+            for (var i = 1; i < group; i++)
+            {
+                MultiplyAdd(blocks[first + i], Power(group - i), ref lo, ref hi);
+            }
+
+            x = Reduce(lo, hi);
+            first += group;
+        }
+
+        var expected = Ssse3.Shuffle(x.AsByte(), ByteSwap) ^ tagMask;
         if (expected != Vector128.Create(tag))
         {
             plaintext[..length].Clear();
@@ -180,6 +215,16 @@ public sealed class AesGcmIntrinsics : IDisposable
 
         return x;
     }
+
+    /// <summary>H^n (n = 1..4), in the H·x form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<ulong> Power(int n) => n switch
+    {
+        1 => _h1,
+        2 => _h2,
+        3 => _h3,
+        _ => _h4,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Counter(Vector128<uint> j0, uint counter) =>
