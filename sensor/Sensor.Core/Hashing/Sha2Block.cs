@@ -2,15 +2,17 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sensor.Core.Hashing;
 
 /// <summary>
 /// The SHA-256 and SHA-512 compression functions (FIPS 180-4 §6.2.2, §6.4.2), for short inputs where the platform
 /// library's per-call set-up costs many times the hashing: <see cref="ShortSha256"/> (JA4) and the TLS key schedule's
-/// HMACs. Tests compare both with the BCL's.
+/// HMACs. Tests compare both with the BCL's. Where SSSE3 is available the message schedule runs in vector registers
+/// beside the scalar rounds (<c>Sha2Block.Vector.cs</c>); this file's scalar code is the fallback.
 /// </summary>
-public static class Sha2Block
+public static partial class Sha2Block
 {
     public const int Sha256BlockLength = 64;
     public const int Sha512BlockLength = 128;
@@ -54,7 +56,41 @@ public static class Sha2Block
         0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
     ];
 
+    /// <summary>Compresses one 64-byte <paramref name="block"/> into the eight words of <paramref name="state"/>.</summary>
     public static void Sha256(Span<uint> state, ReadOnlySpan<byte> block)
+    {
+        if (state.Length < 8 || block.Length < Sha256BlockLength)
+        {
+            throw new ArgumentException("SHA-256: eight state words and a 64-byte block");
+        }
+
+        if (Ssse3.IsSupported)
+        {
+            Sha256Vector(state, block);
+            return;
+        }
+
+        Sha256Scalar(state, block);
+    }
+
+    /// <summary>Compresses one 128-byte <paramref name="block"/> into the eight words of <paramref name="state"/>.</summary>
+    public static void Sha512(Span<ulong> state, ReadOnlySpan<byte> block)
+    {
+        if (state.Length < 8 || block.Length < Sha512BlockLength)
+        {
+            throw new ArgumentException("SHA-512: eight state words and a 128-byte block");
+        }
+
+        if (Ssse3.IsSupported)
+        {
+            Sha512Vector(state, block);
+            return;
+        }
+
+        Sha512Scalar(state, block);
+    }
+
+    internal static void Sha256Scalar(Span<uint> state, ReadOnlySpan<byte> block)
     {
         Span<uint> w = stackalloc uint[64];
         for (var t = 0; t < 16; t++)
@@ -90,7 +126,7 @@ public static class Sha2Block
         state[7] += h;
     }
 
-    public static void Sha512(Span<ulong> state, ReadOnlySpan<byte> block)
+    internal static void Sha512Scalar(Span<ulong> state, ReadOnlySpan<byte> block)
     {
         // Eight rounds per step with the working variables renamed instead of rotated, and no bounds checks inside:
         // this is most of a handshake's key derivation (TLS_AES_256_GCM_SHA384 is the usual suite).

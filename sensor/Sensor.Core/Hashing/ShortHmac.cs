@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Sensor.Core.Hashing;
@@ -15,9 +17,6 @@ namespace Sensor.Core.Hashing;
 public struct ShortHmac
 {
     public const int MaxHashLength = 48;
-
-    /// <summary>Messages up to this many bytes are hashed from a stack buffer (the key schedule's are under 400).</summary>
-    private const int MaxStackInput = 512;
 
     private Words _inner;
     private Words _outer;
@@ -44,43 +43,46 @@ public struct ShortHmac
         }
 
         var keyed = new ShortHmac { _wide = hash == HashAlgorithmName.SHA384 };
-        var blockLength = keyed.BlockLength;
-        Span<byte> shortKey = stackalloc byte[MaxHashLength];
-        scoped var k = key;
-        if (key.Length > blockLength)
+        if (key.Length > keyed.BlockLength)
         {
-            var initial = Initial(keyed._wide);
-            Hash(keyed._wide, ref initial, key, 0, shortKey); // RFC 2104 §2: a key longer than the block is hashed first
-            k = shortKey[..(keyed._wide ? 48 : 32)];
+            keyed.KeyPads(HashedKey(keyed._wide, key)); // RFC 2104 §2: a key longer than the block is hashed first
+        }
+        else
+        {
+            keyed.KeyPads(key);
         }
 
-        Span<byte> pad = stackalloc byte[Sha2Block.Sha512BlockLength];
-        keyed._inner = Initial(keyed._wide);
-        keyed._outer = keyed._inner;
-        Pad(pad[..blockLength], k, 0x36);
-        keyed.Compress(ref keyed._inner, pad[..blockLength]);
-        Pad(pad[..blockLength], k, 0x5c);
-        keyed.Compress(ref keyed._outer, pad[..blockLength]);
-        pad.Clear();
-        shortKey.Clear();
         return keyed;
     }
 
     private readonly int BlockLength => _wide ? Sha2Block.Sha512BlockLength : Sha2Block.Sha256BlockLength;
 
+    private readonly int DigestLength => _wide ? 48 : 32;
+
     /// <summary>HMAC(key, <paramref name="first"/> + <paramref name="second"/>); <paramref name="mac"/> may overlap <paramref name="first"/>.</summary>
     public readonly void Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> mac)
     {
+        var blockLength = BlockLength;
         var length = first.Length + second.Length;
-        Span<byte> input = length <= MaxStackInput ? stackalloc byte[MaxStackInput] : new byte[length];
-        first.CopyTo(input);
-        second.CopyTo(input[first.Length..]);
-        Span<byte> inner = stackalloc byte[MaxHashLength];
+        if (length + 1 + LengthField(_wide) > 2 * blockLength)
+        {
+            ComputeLong(first, second, mac);
+            return;
+        }
+
+        // The key schedule's messages (a previous block, a label, a counter): message and padding in at most two blocks
+        // of one buffer, then the outer hash's single block in the same buffer; no copy into a message-sized buffer.
+        Span<byte> buffer = stackalloc byte[2 * Sha2Block.Sha512BlockLength];
+        first.CopyTo(buffer);
+        second.CopyTo(buffer[first.Length..]);
         var state = _inner;
-        Hash(_wide, ref state, input[..length], BlockLength, inner);
+        var blocks = Finish(_wide, ref state, buffer, length, blockLength);
+        state.Digest(_wide, buffer);
+        var digestLength = DigestLength;
         state = _outer;
-        Hash(_wide, ref state, inner[..(_wide ? 48 : 32)], BlockLength, mac);
-        inner.Clear();
+        Finish(_wide, ref state, buffer, digestLength, blockLength);
+        state.Digest(_wide, mac);
+        buffer[..(blocks * blockLength)].Clear(); // the inner digest is key material
     }
 
     /// <summary>Forgets the key (its pad states are key material).</summary>
@@ -88,6 +90,43 @@ public struct ShortHmac
     {
         ((Span<ulong>)_inner).Clear();
         ((Span<ulong>)_outer).Clear();
+    }
+
+    private static int LengthField(bool wide) => wide ? 16 : 8;
+
+    /// <summary>The inner and outer states after the key's pad blocks (RFC 2104 §2 steps 1-2 and 5).</summary>
+    private void KeyPads(ReadOnlySpan<byte> key)
+    {
+        var blockLength = BlockLength;
+        Span<byte> pad = stackalloc byte[Sha2Block.Sha512BlockLength];
+        key.CopyTo(pad);
+        var ipad = pad[..blockLength];
+        Xor(ipad, 0x36);
+        _inner = Initial(_wide);
+        Compress(_wide, ref _inner, ipad);
+        Xor(ipad, 0x36 ^ 0x5c);
+        _outer = Initial(_wide);
+        Compress(_wide, ref _outer, ipad);
+        pad.Clear();
+    }
+
+    /// <summary>H(<paramref name="key"/>) into a buffer the caller only reads while the key pads are made.</summary>
+    private static ReadOnlySpan<byte> HashedKey(bool wide, ReadOnlySpan<byte> key)
+    {
+        var digest = new byte[MaxHashLength];
+        var state = Initial(wide);
+        Hash(wide, ref state, key, 0, digest);
+        return digest.AsSpan(0, wide ? 48 : 32);
+    }
+
+    private static void Xor(Span<byte> block, byte value)
+    {
+        var pattern = Vector128.Create(value);
+        ref var start = ref MemoryMarshal.GetReference(block);
+        for (nuint i = 0; i < (nuint)block.Length; i += (nuint)Vector128<byte>.Count)
+        {
+            (Vector128.LoadUnsafe(ref start, i) ^ pattern).StoreUnsafe(ref start, i);
+        }
     }
 
     private static Words Initial(bool wide)
@@ -99,46 +138,57 @@ public struct ShortHmac
         }
         else
         {
-            for (var i = 0; i < 8; i++)
-            {
-                words[i] = Sha2Block.Sha256Initial[i];
-            }
+            Sha2Block.Sha256Initial.CopyTo(Words.Narrow(ref words));
         }
 
         return words;
     }
-
-    private static void Pad(Span<byte> block, ReadOnlySpan<byte> key, byte pad)
-    {
-        block.Fill(pad);
-        for (var i = 0; i < key.Length; i++)
-        {
-            block[i] ^= key[i];
-        }
-    }
-
-    private readonly void Compress(ref Words state, ReadOnlySpan<byte> block) => Compress(_wide, ref state, block);
 
     private static void Compress(bool wide, ref Words state, ReadOnlySpan<byte> block)
     {
         if (wide)
         {
             Sha2Block.Sha512(state, block);
-            return;
+        }
+        else
+        {
+            Sha2Block.Sha256(Words.Narrow(ref state), block);
+        }
+    }
+
+    /// <summary>
+    /// Pads the <paramref name="length"/> message bytes at the start of <paramref name="buffer"/> (FIPS 180-4 §5.1; the
+    /// length counts one key block hashed before them) and compresses the one or two blocks; returns how many.
+    /// </summary>
+    private static int Finish(bool wide, ref Words state, Span<byte> buffer, int length, int blockLength)
+    {
+        var blocks = length + 1 + LengthField(wide) <= blockLength ? 1 : 2;
+        var end = blocks * blockLength;
+        buffer[length] = 0x80;
+        buffer[(length + 1)..(end - 8)].Clear();
+        BinaryPrimitives.WriteUInt64BigEndian(buffer[(end - 8)..], (ulong)(blockLength + length) * 8);
+        Compress(wide, ref state, buffer[..blockLength]);
+        if (blocks == 2)
+        {
+            Compress(wide, ref state, buffer[blockLength..end]);
         }
 
-        // SHA-256 keeps its eight 32-bit words in the low halves.
-        Span<uint> words = stackalloc uint[8];
-        for (var i = 0; i < 8; i++)
-        {
-            words[i] = (uint)state[i];
-        }
+        return blocks;
+    }
 
-        Sha2Block.Sha256(words, block);
-        for (var i = 0; i < 8; i++)
-        {
-            state[i] = words[i];
-        }
+    /// <summary>A message too long for <see cref="Compute(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>'s buffer.</summary>
+    private readonly void ComputeLong(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> mac)
+    {
+        var length = first.Length + second.Length;
+        var input = new byte[length];
+        first.CopyTo(input);
+        second.CopyTo(input.AsSpan(first.Length));
+        Span<byte> inner = stackalloc byte[MaxHashLength];
+        var state = _inner;
+        Hash(_wide, ref state, input, BlockLength, inner);
+        state = _outer;
+        Hash(_wide, ref state, inner[..DigestLength], BlockLength, mac);
+        inner.Clear();
     }
 
     /// <summary>
@@ -148,7 +198,7 @@ public struct ShortHmac
     private static void Hash(bool wide, ref Words state, ReadOnlySpan<byte> input, int before, Span<byte> digest)
     {
         var blockLength = wide ? Sha2Block.Sha512BlockLength : Sha2Block.Sha256BlockLength;
-        var lengthField = wide ? 16 : 8;
+        var lengthField = LengthField(wide);
         var full = input.Length - (input.Length % blockLength);
         for (var offset = 0; offset < full; offset += blockLength)
         {
@@ -167,25 +217,37 @@ public struct ShortHmac
             Compress(wide, ref state, tail.Slice(offset, blockLength));
         }
 
-        for (var i = 0; i < (wide ? 6 : 8); i++)
-        {
-            if (wide)
-            {
-                BinaryPrimitives.WriteUInt64BigEndian(digest[(8 * i)..], state[i]);
-            }
-            else
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(digest[(4 * i)..], (uint)state[i]);
-            }
-        }
-
+        state.Digest(wide, digest);
         tail.Clear();
     }
 
-    /// <summary>Eight hash words: SHA-512/384's, or SHA-256's in the low halves.</summary>
+    /// <summary>Eight hash words: SHA-512/384's, or SHA-256's eight 32-bit words in the first half.</summary>
     [InlineArray(8)]
     private struct Words
     {
         private ulong _word;
+
+        /// <summary>SHA-256's view.</summary>
+        public static Span<uint> Narrow(ref Words words) => MemoryMarshal.Cast<ulong, uint>((Span<ulong>)words)[..8];
+
+        /// <summary>Writes the digest: SHA-384's first six words, or SHA-256's eight (big-endian, FIPS 180-4 §6.2.2 step 4).</summary>
+        public void Digest(bool wide, Span<byte> digest)
+        {
+            if (wide)
+            {
+                for (var i = 0; i < 6; i++)
+                {
+                    BinaryPrimitives.WriteUInt64BigEndian(digest[(8 * i)..], this[i]);
+                }
+
+                return;
+            }
+
+            var narrow = MemoryMarshal.Cast<ulong, uint>((Span<ulong>)this);
+            for (var i = 0; i < 8; i++)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(digest[(4 * i)..], narrow[i]);
+            }
+        }
     }
 }

@@ -35,6 +35,54 @@ public sealed class AesGcmIntrinsicsTests
         }
     }
 
+    /// <summary>
+    /// Many random keys, so that hash keys H with and without the top bit (the two cases of pre-multiplying H by x) are
+    /// both exercised, each with random nonces, additional data of 0..several blocks and lengths of 0..several blocks,
+    /// mostly not multiples of 16; half of the records opened in place; the instance re-keyed between keys.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KeySizes))]
+    public void OpensWhatTheBclSealed_UnderManyRandomKeys_AdditionalDataOfSeveralBlocks(int keySize)
+    {
+        Assert.True(AesGcmIntrinsics.IsSupported, "the project's machines (x86-64) have AES-NI and PCLMULQDQ");
+        var random = new Random(9211 + keySize);
+        using var ours = new AesGcmIntrinsics(Bytes(random, keySize));
+        var topBitSet = 0;
+        var topBitClear = 0;
+        for (var k = 0; k < 64; k++)
+        {
+            var key = Bytes(random, keySize);
+            if ((HashKeyFirstByte(key) & 0x80) != 0)
+            {
+                topBitSet++;
+            }
+            else
+            {
+                topBitClear++;
+            }
+
+            ours.SetKey(key);
+            using var bcl = new AesGcm(key, 16);
+            for (var i = 0; i < 40; i++)
+            {
+                var length = i < 20 ? random.Next(0, 100) : random.Next(100, 600);
+                var nonce = Bytes(random, 12);
+                var aad = Bytes(random, random.Next(0, 100));
+                var plaintext = Bytes(random, length);
+                var ciphertext = new byte[length];
+                var tag = new byte[16];
+                bcl.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+                var inPlace = (i & 1) == 0;
+                var opened = inPlace ? ciphertext : new byte[length];
+
+                Assert.True(ours.Decrypt(nonce, ciphertext, tag, opened, aad), $"key {k} length {length} aad {aad.Length}");
+                Assert.True(plaintext.AsSpan().SequenceEqual(opened), $"key {k} length {length} aad {aad.Length} in place {inPlace}");
+            }
+        }
+
+        Assert.True(topBitSet > 0 && topBitClear > 0, $"both hash-key cases: {topBitSet} with the top bit, {topBitClear} without");
+    }
+
     [Theory]
     [MemberData(nameof(KeySizes))]
     public void AFlippedBit_InCiphertextTagOrAdditionalData_FailsAndClearsThePlaintext(int keySize)
@@ -110,6 +158,17 @@ public sealed class AesGcmIntrinsicsTests
             Assert.True(gcm.Decrypt(Convert.FromHexString(iv), Convert.FromHexString(cipher), Convert.FromHexString(tag), opened, Convert.FromHexString(aad)));
             Assert.Equal(plain, Convert.ToHexStringLower(opened));
         }
+    }
+
+    /// <summary>
+    /// The first byte of the hash key H = AES_K(0^128): its top bit becomes bit 127 of the byte-reflected H, the bit that
+    /// the shift making H·x carries out, which decides whether H·x needs reducing.
+    /// </summary>
+    private static byte HashKeyFirstByte(byte[] key)
+    {
+        using var aes = Aes.Create();
+        aes.Key = key;
+        return aes.EncryptEcb(new byte[16], PaddingMode.None)[0];
     }
 
     private static byte[] Bytes(Random random, int length)

@@ -50,6 +50,74 @@ public sealed class ShortHmacTests
         }
     }
 
+    public static TheoryData<string, int> HashesAndKeyLengths
+    {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (var name in new[] { "SHA256", "SHA384" })
+            {
+                for (var keyLength = 0; keyLength <= 200; keyLength++)
+                {
+                    data.Add(name, keyLength);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>
+    /// Every key length 0..200 (below, at and above both block lengths, 64 and 128) against every message length 0..300
+    /// (across the one-buffer/long-path switch), through the one-shot and the keyed entry points, message split at random.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HashesAndKeyLengths))]
+    public void EveryKeyLength_WithEveryMessageLength_MatchesBcl(string name, int keyLength)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random((keyLength * 7919) + name.Length);
+        var key = Bytes(random, keyLength);
+        var keyed = ShortHmac.Create(hash, key);
+        var mac = new byte[ShortHmac.HashLength(hash)];
+        var again = new byte[ShortHmac.HashLength(hash)];
+        for (var length = 0; length <= 300; length++)
+        {
+            var message = Bytes(random, length);
+            var split = random.Next(0, length + 1);
+            var expected = Bcl(hash, key, message);
+
+            ShortHmac.Compute(hash, key, message.AsSpan(0, split), message.AsSpan(split), mac);
+            keyed.Compute(message.AsSpan(0, split), message.AsSpan(split), again);
+
+            Assert.True(expected.AsSpan().SequenceEqual(mac), $"{name} key {keyLength} message {length} split {split}");
+            Assert.True(expected.AsSpan().SequenceEqual(again), $"{name} keyed, key {keyLength} message {length} split {split}");
+        }
+
+        keyed.Clear();
+    }
+
+    /// <summary>The MAC written over its own input (the key schedule's T(n) = HMAC(T(n-1) || ...)) is still right.</summary>
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void MacOverlappingTheFirstPart_MatchesBcl(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(1913);
+        var length = ShortHmac.HashLength(hash);
+        for (var i = 0; i < 50; i++)
+        {
+            var key = Bytes(random, random.Next(0, 150));
+            var buffer = Bytes(random, length);
+            var second = Bytes(random, random.Next(0, 40));
+            var expected = Bcl(hash, key, [.. buffer, .. second]);
+
+            ShortHmac.Compute(hash, key, buffer, second, buffer);
+
+            Assert.Equal(expected, buffer);
+        }
+    }
+
     [Fact]
     public void Compute_Rfc4231TestCase2()
     {
