@@ -65,9 +65,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
             ReportUntrusted(message, host);
         }
 
-        // What Check reads: the results of these three methods and tools/call requests (a parse of anything else is wasted).
-        var interesting = message.Kind == "result" ? message.Method is "tools/list" or "tools/call" or "resources/read" : message.Kind == "request" && message.Method == "tools/call";
-        if (!interesting)
+        if (!ReadsDocument(message.Kind, message.Method))
         {
             return;
         }
@@ -95,6 +93,11 @@ public sealed partial class McpThreatDetector : IMcpObserver
             Check(message, document.RootElement);
         }
     }
+
+    /// <summary>What <see cref="Check"/> reads: the results of these three methods and tools/call requests (the MCP parser
+    /// builds no document for anything else on this detector's account).</summary>
+    public bool ReadsDocument(string kind, string? method) =>
+        kind == "result" ? method is "tools/list" or "tools/call" or "resources/read" : kind == "request" && method == "tools/call";
 
     private void Check(McpMessage message, JsonElement root)
     {

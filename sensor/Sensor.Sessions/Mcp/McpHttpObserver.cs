@@ -323,7 +323,11 @@ internal sealed class McpHttpObserver : IHttpObserver
 
         // Parsed once here for the details and for every MCP observer (the threat detectors read the same document),
         // and only when either can use it.
-        using var document = McpMessageDetails.NeedsDocument(json.Span, kind, method) ? McpMessageDetails.TryParse(json) : null;
+        var observers = Context.Payloads.McpObservers;
+        var kindName = KindName(kind);
+        using var document = McpMessageDetails.NeedsDocument(json.Span, kind, method) || AnyReadsDocument(observers, kindName, method)
+            ? McpMessageDetails.TryParse(json)
+            : null;
         var details = document is null ? McpMessageDetails.Empty : McpMessageDetails.Read(document.RootElement, kind, method);
         var version = details.ProtocolVersion ?? state.HeaderVersion ?? session?.ProtocolVersion;
         if (session is not null)
@@ -350,7 +354,7 @@ internal sealed class McpHttpObserver : IHttpObserver
             ProtocolVersion = version,
             SessionId = state.SessionId,
             Direction = direction == Direction.ToServer ? "to_server" : "to_client",
-            Kind = KindName(kind),
+            Kind = kindName,
             Method = method,
             Id = id,
             Tool = tool,
@@ -376,7 +380,6 @@ internal sealed class McpHttpObserver : IHttpObserver
             state.SentMessages++;
         }
 
-        var observers = Context.Payloads.McpObservers;
         if (observers.Count == 0)
         {
             return;
@@ -387,7 +390,7 @@ internal sealed class McpHttpObserver : IHttpObserver
             Flow = exchange.Flow,
             Direction = direction,
             Dialect = dialect,
-            Kind = KindName(kind),
+            Kind = kindName,
             Method = method,
             Id = id,
             ToolName = tool ?? resource,
@@ -400,10 +403,23 @@ internal sealed class McpHttpObserver : IHttpObserver
             Exchange = exchange,
             TimestampMicros = Now,
         };
-        foreach (var observer in observers)
+        for (var i = 0; i < observers.Count; i++)
         {
-            observer.OnMessage(mcpMessage);
+            observers[i].OnMessage(mcpMessage);
         }
+    }
+
+    private static bool AnyReadsDocument(IReadOnlyList<IMcpObserver> observers, string kind, string? method)
+    {
+        for (var i = 0; i < observers.Count; i++)
+        {
+            if (observers[i].ReadsDocument(kind, method))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void EmitOAuthStep(HttpExchange exchange, ExchangeState state) =>

@@ -48,14 +48,15 @@ internal sealed class McpMessageDetails
     }
 
     /// <summary>
-    /// Whether a document of this message can tell anything: details (<c>initialize</c>, <c>tools/call</c> argument
-    /// names, <c>tools/list</c> tools, and any message naming <c>protocolVersion</c>, <c>serverInfo</c> or
-    /// <c>_meta</c>), or what the MCP observers read (<c>tools/call</c>, results of <c>tools/list</c> and <c>resources/read</c>).
+    /// Whether a document of this message can tell any detail: <c>initialize</c>, <c>tools/call</c> argument names,
+    /// <c>tools/list</c> tools, and any message naming <c>protocolVersion</c>, <c>serverInfo</c> or <c>_meta</c>.
     /// Otherwise (notifications, list requests, most results) <see cref="Read(JsonElement, JsonRpcKind, string?)"/>
-    /// would find nothing, and the parse is skipped. A name may hide behind escapes, so any backslash means a parse.
+    /// would find nothing. A name may hide behind escapes, so any backslash means a parse. What the MCP observers read
+    /// is theirs to say (<see cref="IMcpObserver.ReadsDocument"/>).
     /// </summary>
     public static bool NeedsDocument(ReadOnlySpan<byte> json, JsonRpcKind kind, string? method) =>
-        kind != JsonRpcKind.Error && (method is "initialize" or "tools/call" || (kind == JsonRpcKind.Result && method is "tools/list" or "resources/read")
+        kind != JsonRpcKind.Error && (method == "initialize" || (method == "tools/call" && kind is JsonRpcKind.Request or JsonRpcKind.Notification)
+            || (kind == JsonRpcKind.Result && method == "tools/list")
             || json.Contains((byte)'\\') || json.IndexOf("_meta"u8) >= 0 || json.IndexOf("protocolVersion"u8) >= 0 || json.IndexOf("serverInfo"u8) >= 0);
 
     /// <summary>The message as a document, or null when it cannot be built (invalid UTF-8 in a name).</summary>
