@@ -22,35 +22,41 @@ internal static class CredentialReader
 
     public static CredentialInfo? Read(HttpExchange exchange)
     {
-        var headers = exchange.RequestHeaders;
-        if (headers.Get("x-api-key") is { Length: > 0 } apiKey)
+        var headers = AiRequestHeaders.Of(exchange.RequestHeaders);
+        return Read(in headers, exchange.Target);
+    }
+
+    /// <summary>The credential among a request's <paramref name="headers"/> (read once by the caller) and its URL.</summary>
+    public static CredentialInfo? Read(in AiRequestHeaders headers, string? target)
+    {
+        if (headers.ApiKey is { Length: > 0 } apiKey)
         {
             return Make("api_key", PayloadLocation.RequestHeader("x-api-key"), apiKey.AsMemory().Trim());
         }
 
-        if (headers.Get("authorization") is { Length: > 0 } authorization)
+        if (headers.Authorization is { Length: > 0 } authorization)
         {
             var space = authorization.IndexOf(' ');
             var token = authorization.AsMemory(space > 0 ? space + 1 : 0).Trim();
             return Make(BearerKind(token.Span), PayloadLocation.RequestHeader("authorization"), token);
         }
 
-        if (headers.Get("x-goog-api-key") is { Length: > 0 } googleKey)
+        if (headers.GoogleApiKey is { Length: > 0 } googleKey)
         {
             return Make("api_key", PayloadLocation.RequestHeader("x-goog-api-key"), googleKey.AsMemory().Trim());
         }
 
-        if (headers.Get("x-postmark-server-token") is { Length: > 0 } postmark)
+        if (headers.PostmarkServerToken is { Length: > 0 } postmark)
         {
             return Make("api_key", PayloadLocation.RequestHeader("x-postmark-server-token"), postmark.AsMemory().Trim());
         }
 
-        if (CookieValue(headers.Get("cookie"), "sessionKey") is { Length: > 0 } session)
+        if (CookieValue(headers.Cookie, "sessionKey") is { Length: > 0 } session)
         {
             return Make("session_cookie", PayloadLocation.RequestHeader("cookie"), session.AsMemory());
         }
 
-        if (QueryValue(exchange.Target, "key") is { Length: > 0 } urlKey)
+        if (QueryValue(target, "key") is { Length: > 0 } urlKey)
         {
             return Make("api_key", PayloadLocation.RequestUrl, urlKey.AsMemory());
         }

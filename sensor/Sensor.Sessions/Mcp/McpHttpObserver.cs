@@ -40,16 +40,39 @@ internal sealed class McpHttpObserver : IHttpObserver
     {
         var host = exchange.Host ?? string.Empty;
         var (path, query) = SplitTarget(exchange.Target);
-        var headers = exchange.RequestHeaders;
+        // One pass over the request's headers for the five names read here (the first of each, as HttpHeaderList.Get gives).
+        string? authorization = null, version = null, sessionId = null, mcpMethod = null, accept = null;
+        foreach (var header in exchange.RequestHeaders)
+        {
+            switch (header.Name)
+            {
+                case "authorization":
+                    authorization ??= header.Value;
+                    break;
+                case "mcp-protocol-version":
+                    version ??= header.Value;
+                    break;
+                case "mcp-session-id":
+                    sessionId ??= header.Value;
+                    break;
+                case "mcp-method":
+                    mcpMethod ??= header.Value;
+                    break;
+                case "accept":
+                    accept ??= header.Value;
+                    break;
+            }
+        }
+
         var state = new ExchangeState
         {
-            Authenticated = headers.Contains("authorization"),
-            HeaderVersion = headers.Get("mcp-protocol-version"),
-            SessionId = headers.Get("mcp-session-id"),
+            Authenticated = authorization is not null,
+            HeaderVersion = version,
+            SessionId = sessionId,
         };
 
         var legacySession = QueryValue(query, "sessionId") ?? QueryValue(query, "session_id");
-        if (headers.Get("mcp-method") is not null || state.HeaderVersion == McpDialect.StatelessRevision)
+        if (mcpMethod is not null || state.HeaderVersion == McpDialect.StatelessRevision)
         {
             state.Dialect = McpDialect.Stateless2026;
             state.SessionId = null;
@@ -70,7 +93,7 @@ internal sealed class McpHttpObserver : IHttpObserver
         }
 
         var candidate = state.Dialect is not null || state.OAuthStep is not null || exchange.Method == "POST" ||
-            (exchange.Method == "GET" && Accepts(headers.Get("accept"), "text/event-stream"));
+            (exchange.Method == "GET" && Accepts(accept, "text/event-stream"));
         if (!candidate || _open.Count >= MaxOpenExchanges)
         {
             return;
@@ -525,6 +548,12 @@ internal sealed class McpHttpObserver : IHttpObserver
 
     private static string? QueryValue(string query, string name)
     {
+        if (!query.Contains(name, StringComparison.Ordinal))
+        {
+            // Most queries are empty or name no session: nothing to split.
+            return null;
+        }
+
         foreach (var part in query.Split('&'))
         {
             var eq = part.IndexOf('=');
