@@ -34,6 +34,9 @@ public sealed partial class McpThreatDetector : IMcpObserver
     /// </summary>
     public const int MaxCachedToolVerdicts = ToolHashStore.MaxEntries;
 
+    /// <summary>Server host names whose trust one worker remembers: far above the MCP servers of a deployment.</summary>
+    public const int MaxCachedHosts = 4096;
+
     private static readonly JsonDocumentOptions s_json = new() { MaxDepth = JsonStrings.MaxDepth };
 
     private readonly IEventSink _events;
@@ -46,6 +49,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
     private readonly List<CredentialHit> _credentials = [];
     private readonly List<string> _addresses = [];
     private readonly Dictionary<RawJsonKey, ToolVerdict> _verdicts = [];
+    private readonly Dictionary<string, bool> _trusted = new(StringComparer.Ordinal);
     private readonly CredentialVisitor _credentialVisitor;
     private readonly HiddenVisitor _hiddenVisitor;
 
@@ -60,7 +64,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
 
     public void OnMessage(McpMessage message)
     {
-        if (message.ServerHost is { } host && !_state.IsTrustedServer(host))
+        if (message.ServerHost is { } host && !IsTrustedServer(host))
         {
             ReportUntrusted(message, host);
         }
@@ -125,6 +129,25 @@ public sealed partial class McpThreatDetector : IMcpObserver
         {
             CheckToolCall(message, parameters);
         }
+    }
+
+    /// <summary><see cref="McpThreatState.IsTrustedServer"/>, asked once per host name: its answer depends on the name alone.</summary>
+    private bool IsTrustedServer(string host)
+    {
+        if (_trusted.TryGetValue(host, out var trusted))
+        {
+            return trusted;
+        }
+
+        if (_trusted.Count >= MaxCachedHosts)
+        {
+            // A memo: starting over only costs the lookups again.
+            _trusted.Clear();
+        }
+
+        trusted = _state.IsTrustedServer(host);
+        _trusted[host] = trusted;
+        return trusted;
     }
 
     private void ReportUntrusted(McpMessage message, string host)

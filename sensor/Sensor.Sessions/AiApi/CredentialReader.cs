@@ -20,6 +20,13 @@ internal static class CredentialReader
         "sntryu_", "github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ntn_", "xoxb-", "xoxp-", "ATATT", "AIza", "glpat-", "tid=", "eyJ", "sk-",
     ];
 
+    // Where each header credential sits, made once (PayloadLocation's own cache is a concurrent lookup per call).
+    private static readonly string s_apiKeyLocation = PayloadLocation.RequestHeader("x-api-key");
+    private static readonly string s_authorizationLocation = PayloadLocation.RequestHeader("authorization");
+    private static readonly string s_googleKeyLocation = PayloadLocation.RequestHeader("x-goog-api-key");
+    private static readonly string s_postmarkLocation = PayloadLocation.RequestHeader("x-postmark-server-token");
+    private static readonly string s_cookieLocation = PayloadLocation.RequestHeader("cookie");
+
     public static CredentialInfo? Read(HttpExchange exchange)
     {
         var headers = AiRequestHeaders.Of(exchange.RequestHeaders);
@@ -31,29 +38,29 @@ internal static class CredentialReader
     {
         if (headers.ApiKey is { Length: > 0 } apiKey)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-api-key"), apiKey.AsMemory().Trim());
+            return Make("api_key", s_apiKeyLocation, apiKey.AsMemory().Trim());
         }
 
         if (headers.Authorization is { Length: > 0 } authorization)
         {
             var space = authorization.IndexOf(' ');
             var token = authorization.AsMemory(space > 0 ? space + 1 : 0).Trim();
-            return Make(BearerKind(token.Span), PayloadLocation.RequestHeader("authorization"), token);
+            return Make(BearerKind(token.Span), s_authorizationLocation, token);
         }
 
         if (headers.GoogleApiKey is { Length: > 0 } googleKey)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-goog-api-key"), googleKey.AsMemory().Trim());
+            return Make("api_key", s_googleKeyLocation, googleKey.AsMemory().Trim());
         }
 
         if (headers.PostmarkServerToken is { Length: > 0 } postmark)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-postmark-server-token"), postmark.AsMemory().Trim());
+            return Make("api_key", s_postmarkLocation, postmark.AsMemory().Trim());
         }
 
         if (CookieValue(headers.Cookie, "sessionKey") is { Length: > 0 } session)
         {
-            return Make("session_cookie", PayloadLocation.RequestHeader("cookie"), session.AsMemory());
+            return Make("session_cookie", s_cookieLocation, session.AsMemory());
         }
 
         if (QueryValue(target, "key") is { Length: > 0 } urlKey)

@@ -330,7 +330,7 @@ internal sealed class McpHttpObserver : IHttpObserver
         }
         else if (kind is JsonRpcKind.Result or JsonRpcKind.Error && id is not null)
         {
-            var answered = state.Requests.FindLast(r => r.Id == id);
+            var answered = LastRequest(state.Requests, id);
             if (answered.Id is not null)
             {
                 (method, var subject) = answered.Request;
@@ -430,6 +430,20 @@ internal sealed class McpHttpObserver : IHttpObserver
         {
             observers[i].OnMessage(mcpMessage);
         }
+    }
+
+    // List.FindLast without a closure per answer.
+    private static (string Id, (string Method, string? Tool) Request) LastRequest(List<(string Id, (string Method, string? Tool) Request)> requests, string id)
+    {
+        for (var i = requests.Count - 1; i >= 0; i--)
+        {
+            if (requests[i].Id == id)
+            {
+                return requests[i];
+            }
+        }
+
+        return default;
     }
 
     private static bool AnyReadsDocument(IReadOnlyList<IMcpObserver> observers, string kind, string? method)
