@@ -113,7 +113,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
         if (message.Kind == "result")
         {
             CheckAuthentication(message);
-            if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
+            if (root.TryGetProperty("result"u8, out var result) && result.ValueKind == JsonValueKind.Object)
             {
                 if (message.Method == "tools/list")
                 {
@@ -125,7 +125,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
                 }
             }
         }
-        else if (message.Method == "tools/call" && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+        else if (message.Method == "tools/call" && root.TryGetProperty("params"u8, out var parameters) && parameters.ValueKind == JsonValueKind.Object)
         {
             CheckToolCall(message, parameters);
         }

@@ -345,13 +345,15 @@ internal sealed class McpHttpObserver : IHttpObserver
         }
 
         // Parsed once here for the details and for every MCP observer (the threat detectors read the same document),
-        // and only when either can use it.
+        // and only when either can use it; the details are read only from a document that can hold any (a tool
+        // result parsed for the threat detectors alone would give none, after three member lookups).
         var observers = Context.Payloads.McpObservers;
         var kindName = KindName(kind);
-        using var document = McpMessageDetails.NeedsDocument(json.Span, kind, method) || AnyReadsDocument(observers, kindName, method)
+        var hasDetails = McpMessageDetails.NeedsDocument(json.Span, kind, method);
+        using var document = hasDetails || AnyReadsDocument(observers, kindName, method)
             ? McpMessageDetails.TryParse(json)
             : null;
-        var details = document is null ? McpMessageDetails.Empty : McpMessageDetails.Read(document.RootElement, kind, method);
+        var details = document is null || !hasDetails ? McpMessageDetails.Empty : McpMessageDetails.Read(document.RootElement, kind, method);
         var version = details.ProtocolVersion ?? state.HeaderVersion ?? session?.ProtocolVersion;
         if (session is not null)
         {
