@@ -19,7 +19,7 @@ internal abstract class JsonStringVisitor
 
     public abstract void Visit(string text);
 
-    internal Span<char> Scratch(int length)
+    internal Memory<char> Scratch(int length)
     {
         if (_scratch.Length < length)
         {
@@ -119,15 +119,21 @@ internal static class JsonStrings
         var reader = new Utf8JsonReader(raw);
         reader.Read();
         var buffer = visitor.Scratch(raw.Length);
-        var text = buffer[..reader.CopyString(buffer)];
+        var chars = buffer[..reader.CopyString(buffer.Span)];
+        var text = chars.Span;
         if (text.Length < MinLength)
         {
             return true;
         }
 
-        if (level < MaxEmbeddedLevels && LooksLikeJson(text))
+        // The embedded document is parsed from the buffer (the parser copies it, so the walk below may reuse the buffer);
+        // text that only looks like JSON is visited as text, as VisitText does.
+        if (level < MaxEmbeddedLevels && LooksLikeJson(text) && TryParse(chars) is { } embedded)
         {
-            return VisitText(text.ToString(), visitor, level, ref budget);
+            using (embedded)
+            {
+                return Walk(embedded.RootElement, visitor, 0, level + 1, ref budget);
+            }
         }
 
         if (visitor.MayMatch(text))
@@ -167,7 +173,10 @@ internal static class JsonStrings
         return trimmed.Length >= 2 && ((trimmed[0] == '{' && trimmed[^1] == '}') || (trimmed[0] == '[' && trimmed[^1] == ']'));
     }
 
-    private static JsonDocument? TryParse(string text)
+    private static JsonDocument? TryParse(string text) => TryParse(text.AsMemory());
+
+    // JsonDocument.Parse(string) is this same call on the string's memory.
+    private static JsonDocument? TryParse(ReadOnlyMemory<char> text)
     {
         try
         {

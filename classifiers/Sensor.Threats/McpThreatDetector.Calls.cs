@@ -11,8 +11,8 @@ public sealed partial class McpThreatDetector
 {
     private void CheckToolCall(McpMessage message, JsonElement parameters)
     {
-        var tool = parameters.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString()! : message.ToolName;
-        if (tool is null || !parameters.TryGetProperty("arguments", out var arguments) || arguments.ValueKind != JsonValueKind.Object)
+        var tool = parameters.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String ? name.GetString()! : message.ToolName;
+        if (tool is null || !parameters.TryGetProperty("arguments"u8, out var arguments) || arguments.ValueKind != JsonValueKind.Object)
         {
             return;
         }

@@ -11,7 +11,7 @@ public sealed partial class McpThreatDetector
 {
     private void CheckToolList(McpMessage message, JsonElement result)
     {
-        if (!result.TryGetProperty("tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
+        if (!result.TryGetProperty("tools"u8, out var tools) || tools.ValueKind != JsonValueKind.Array)
         {
             return;
         }
@@ -33,7 +33,7 @@ public sealed partial class McpThreatDetector
 
             // The parser's keys count the objects of the list, named or not.
             index++;
-            if (!tool.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
+            if (!tool.TryGetProperty("name"u8, out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
             {
                 continue;
             }
@@ -79,18 +79,18 @@ public sealed partial class McpThreatDetector
         _rules.Clear();
         string? argument = null;
         string? hiddenText = null;
-        if (tool.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String)
+        if (tool.TryGetProperty("description"u8, out var description) && description.ValueKind == JsonValueKind.String)
         {
             hiddenText = CheckDescription(description.GetString()!);
         }
 
         // Parameter descriptions are read by the model too (Invariant's "sidenote" examples hide there as well).
-        if (tool.TryGetProperty("inputSchema", out var schema) && schema.ValueKind == JsonValueKind.Object
-            && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+        if (tool.TryGetProperty("inputSchema"u8, out var schema) && schema.ValueKind == JsonValueKind.Object
+            && schema.TryGetProperty("properties"u8, out var properties) && properties.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in properties.EnumerateObject())
             {
-                if (property.Value.ValueKind == JsonValueKind.Object && property.Value.TryGetProperty("description", out var parameterDescription)
+                if (property.Value.ValueKind == JsonValueKind.Object && property.Value.TryGetProperty("description"u8, out var parameterDescription)
                     && parameterDescription.ValueKind == JsonValueKind.String)
                 {
                     var before = _rules.Count;

@@ -34,6 +34,9 @@ public sealed partial class McpThreatDetector : IMcpObserver
     /// </summary>
     public const int MaxCachedToolVerdicts = ToolHashStore.MaxEntries;
 
+    /// <summary>Server host names whose trust one worker remembers: far above the MCP servers of a deployment.</summary>
+    public const int MaxCachedHosts = 4096;
+
     private static readonly JsonDocumentOptions s_json = new() { MaxDepth = JsonStrings.MaxDepth };
 
     private readonly IEventSink _events;
@@ -46,6 +49,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
     private readonly List<CredentialHit> _credentials = [];
     private readonly List<string> _addresses = [];
     private readonly Dictionary<RawJsonKey, ToolVerdict> _verdicts = [];
+    private readonly Dictionary<string, bool> _trusted = new(StringComparer.Ordinal);
     private readonly CredentialVisitor _credentialVisitor;
     private readonly HiddenVisitor _hiddenVisitor;
 
@@ -60,14 +64,12 @@ public sealed partial class McpThreatDetector : IMcpObserver
 
     public void OnMessage(McpMessage message)
     {
-        if (message.ServerHost is { } host && !_state.IsTrustedServer(host))
+        if (message.ServerHost is { } host && !IsTrustedServer(host))
         {
             ReportUntrusted(message, host);
         }
 
-        // What Check reads: the results of these three methods and tools/call requests (a parse of anything else is wasted).
-        var interesting = message.Kind == "result" ? message.Method is "tools/list" or "tools/call" or "resources/read" : message.Kind == "request" && message.Method == "tools/call";
-        if (!interesting)
+        if (!ReadsDocument(message.Kind, message.Method))
         {
             return;
         }
@@ -96,6 +98,11 @@ public sealed partial class McpThreatDetector : IMcpObserver
         }
     }
 
+    /// <summary>What <see cref="Check"/> reads: the results of these three methods and tools/call requests (the MCP parser
+    /// builds no document for anything else on this detector's account).</summary>
+    public bool ReadsDocument(string kind, string? method) =>
+        kind == "result" ? method is "tools/list" or "tools/call" or "resources/read" : kind == "request" && method == "tools/call";
+
     private void Check(McpMessage message, JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -106,7 +113,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
         if (message.Kind == "result")
         {
             CheckAuthentication(message);
-            if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
+            if (root.TryGetProperty("result"u8, out var result) && result.ValueKind == JsonValueKind.Object)
             {
                 if (message.Method == "tools/list")
                 {
@@ -118,10 +125,29 @@ public sealed partial class McpThreatDetector : IMcpObserver
                 }
             }
         }
-        else if (message.Method == "tools/call" && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+        else if (message.Method == "tools/call" && root.TryGetProperty("params"u8, out var parameters) && parameters.ValueKind == JsonValueKind.Object)
         {
             CheckToolCall(message, parameters);
         }
+    }
+
+    /// <summary><see cref="McpThreatState.IsTrustedServer"/>, asked once per host name: its answer depends on the name alone.</summary>
+    private bool IsTrustedServer(string host)
+    {
+        if (_trusted.TryGetValue(host, out var trusted))
+        {
+            return trusted;
+        }
+
+        if (_trusted.Count >= MaxCachedHosts)
+        {
+            // A memo: starting over only costs the lookups again.
+            _trusted.Clear();
+        }
+
+        trusted = _state.IsTrustedServer(host);
+        _trusted[host] = trusted;
+        return trusted;
     }
 
     private void ReportUntrusted(McpMessage message, string host)

@@ -12,6 +12,9 @@ public sealed class ToolHashStore
     /// <summary>(host, tool) pairs kept: a large deployment's MCP servers times their tools, with room to spare. Beyond it the oldest go.</summary>
     public const int MaxEntries = 16_384;
 
+    /// <summary>Longest key built on the stack (chars): a DNS name (253) plus a long tool name; longer keys use the heap.</summary>
+    private const int MaxStackKeyChars = 512;
+
     /// <summary>The store file's name under the state directory.</summary>
     public const string FileName = "mcp-tool-hashes.json";
 
@@ -53,10 +56,16 @@ public sealed class ToolHashStore
     public Entry? Record(string host, string tool, string hash, string? sessionId, long timestampMicros, out bool evicted)
     {
         evicted = false;
-        var key = host.ToLowerInvariant() + "\n" + tool;
+        // The key (lower-case host, newline, tool) is looked up from a stack buffer: servers list the same tools on
+        // every session, so it is made as a string only when an entry is added or changes.
+        var length = host.Length + 1 + tool.Length;
+        Span<char> key = length <= MaxStackKeyChars ? stackalloc char[length] : new char[length];
+        host.AsSpan().ToLowerInvariant(key);
+        key[host.Length] = '\n';
+        tool.AsSpan().CopyTo(key[(host.Length + 1)..]);
         lock (_lock)
         {
-            _entries.TryGetValue(key, out var previous);
+            _entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var previous);
             if (previous is not null && previous.Hash == hash)
             {
                 return previous;
@@ -69,7 +78,7 @@ public sealed class ToolHashStore
                 evicted = true;
             }
 
-            _entries[key] = new Entry(hash, sessionId, timestampMicros, ++_sequence);
+            _entries[key.ToString()] = new Entry(hash, sessionId, timestampMicros, ++_sequence);
             Save();
             return previous;
         }

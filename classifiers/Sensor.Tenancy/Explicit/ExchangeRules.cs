@@ -60,9 +60,10 @@ public static class ExchangeRules
 
     public static bool HasRestrictionHeader(HttpExchange exchange)
     {
-        foreach (var name in RestrictionHeaderNames)
+        // One pass over the request's headers (asked per exchange by the rules and the feature extractor), not one per name.
+        foreach (var header in exchange.RequestHeaders)
         {
-            if (exchange.RequestHeaders.Contains(name))
+            if (header.Name is "anthropic-allowed-org-ids" or "chatgpt-allowed-workspace-id" or "openai-allowed-organization-ids" && header.Value is not null)
             {
                 return true;
             }

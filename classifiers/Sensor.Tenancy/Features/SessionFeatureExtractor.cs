@@ -20,7 +20,10 @@ internal static class SessionFeatureExtractor
         }
 
         state.Model = exchange.AiCall?.Model ?? state.Model;
-        state.Mcp |= exchange.RequestHeaders.Contains("mcp-session-id") || exchange.RequestHeaders.Contains("mcp-protocol-version");
+        if (!state.Mcp)
+        {
+            state.Mcp = exchange.RequestHeaders.Contains("mcp-session-id") || exchange.RequestHeaders.Contains("mcp-protocol-version");
+        }
         if (ExchangeRules.HasRestrictionHeader(exchange))
         {
             state.WithRestrictionHeader++;

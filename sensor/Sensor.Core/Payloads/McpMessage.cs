@@ -66,4 +66,12 @@ public sealed class McpMessage
 public interface IMcpObserver
 {
     void OnMessage(McpMessage message);
+
+    /// <summary>
+    /// Whether <see cref="OnMessage"/> reads the document (<see cref="McpMessage.Root"/>) of a message of this
+    /// <paramref name="kind"/> (<see cref="McpMessage.Kind"/>) calling or answering <paramref name="method"/>. The MCP
+    /// parser builds a message's document only when it or an observer reads it, so this is the one list of what an
+    /// observer reads; an observer should return false for whatever it skips. The default (every message) is always right.
+    /// </summary>
+    bool ReadsDocument(string kind, string? method) => true;
 }

@@ -36,7 +36,8 @@ internal sealed partial class AiApiObserver : IHttpObserver
 
     public void OnRequestHeaders(HttpExchange exchange)
     {
-        exchange.Credential ??= CredentialReader.Read(exchange);
+        var headers = AiRequestHeaders.Of(exchange.RequestHeaders);
+        exchange.Credential ??= CredentialReader.Read(in headers, exchange.Target);
         if (exchange.Credential is { } credential)
         {
             // The client's own token is a secret wherever it sits (a Gemini ?key= in the URL included): never in clear.
@@ -57,13 +58,12 @@ internal sealed partial class AiApiObserver : IHttpObserver
             }
         }
 
-        var headers = exchange.RequestHeaders;
-        AddHeader(exchange, headers, "openai", "openai-organization", "org_id", request: true);
-        AddHeader(exchange, headers, "openai", "openai-project", "project_id", request: true);
-        AddHeader(exchange, headers, "openai", "chatgpt-account-id", "workspace_id", request: true);
-        AddHeader(exchange, headers, "anthropic", "anthropic-allowed-org-ids", "allowed_org_ids", request: true);
-        AddHeader(exchange, headers, "openai", "chatgpt-allowed-workspace-id", "allowed_workspace_id", request: true);
-        AddHeader(exchange, headers, "openai", "openai-allowed-organization-ids", "allowed_org_ids", request: true);
+        AddEvidence(exchange, headers.OpenAiOrganization, "openai", "request-header:openai-organization", "org_id");
+        AddEvidence(exchange, headers.OpenAiProject, "openai", "request-header:openai-project", "project_id");
+        AddEvidence(exchange, headers.ChatGptAccountId, "openai", "request-header:chatgpt-account-id", "workspace_id");
+        AddEvidence(exchange, headers.AnthropicAllowedOrgIds, "anthropic", "request-header:anthropic-allowed-org-ids", "allowed_org_ids");
+        AddEvidence(exchange, headers.ChatGptAllowedWorkspaceId, "openai", "request-header:chatgpt-allowed-workspace-id", "allowed_workspace_id");
+        AddEvidence(exchange, headers.OpenAiAllowedOrganizationIds, "openai", "request-header:openai-allowed-organization-ids", "allowed_org_ids");
 
         if (route == AiApiRoute.ClaudeWeb)
         {
@@ -72,13 +72,13 @@ internal sealed partial class AiApiObserver : IHttpObserver
                 exchange.Evidence.Add(new TenantEvidence("anthropic", "url-path:/api/organizations/<org-uuid>", "org_id", match.Groups[1].Value));
             }
 
-            if (CredentialReader.CookieValue(headers.Get("cookie"), "lastActiveOrg") is { Length: > 0 } org)
+            if (CredentialReader.CookieValue(headers.Cookie, "lastActiveOrg") is { Length: > 0 } org)
             {
                 exchange.Evidence.Add(new TenantEvidence("anthropic", "request-cookie:lastActiveOrg", "org_id", org));
             }
         }
 
-        if (route == AiApiRoute.ChatGptWeb && exchange.Credential is { Kind: "jwt" } && headers.Get("authorization") is { } authorization)
+        if (route == AiApiRoute.ChatGptWeb && exchange.Credential is { Kind: "jwt" } && headers.Authorization is { } authorization)
         {
             ReadChatGptJwt(exchange, authorization[(authorization.IndexOf(' ') + 1)..].Trim());
         }
@@ -104,10 +104,27 @@ internal sealed partial class AiApiObserver : IHttpObserver
 
     public void OnResponseHeaders(HttpExchange exchange)
     {
-        var headers = exchange.ResponseHeaders;
-        AddHeader(exchange, headers, "anthropic", AnthropicOrgHeader, "org_id", request: false);
-        AddHeader(exchange, headers, "openai", "openai-organization", "org_id", request: false);
-        AddHeader(exchange, headers, "openai", "openai-project", "project_id", request: false);
+        // One pass over the answer's headers for the three names (the first of each, as HttpHeaderList.Get gives).
+        string? organizationId = null, organization = null, project = null;
+        foreach (var header in exchange.ResponseHeaders)
+        {
+            switch (header.Name)
+            {
+                case AnthropicOrgHeader:
+                    organizationId ??= header.Value;
+                    break;
+                case "openai-organization":
+                    organization ??= header.Value;
+                    break;
+                case "openai-project":
+                    project ??= header.Value;
+                    break;
+            }
+        }
+
+        AddEvidence(exchange, organizationId, "anthropic", "response-header:" + AnthropicOrgHeader, "org_id");
+        AddEvidence(exchange, organization, "openai", "response-header:openai-organization", "org_id");
+        AddEvidence(exchange, project, "openai", "response-header:openai-project", "project_id");
         if (exchange.AiCall is not null && exchange.ResponseIsEventStream && _streams.Count < MaxOpenStreams)
         {
             exchange.AiCall.Stream = true;
@@ -151,14 +168,9 @@ internal sealed partial class AiApiObserver : IHttpObserver
             InspectCompletion(exchange, completion);
         }
 
-        var route = AiApiRoutes.Classify(exchange.Host ?? string.Empty, Path(exchange.Target));
-        var restricted = exchange.RequestHeaders.Get("anthropic-allowed-org-ids") is not null ||
-            exchange.RequestHeaders.Get("chatgpt-allowed-workspace-id") is not null ||
-            exchange.RequestHeaders.Get("openai-allowed-organization-ids") is not null;
-        if (restricted && exchange.Status is { } status)
+        if (RestrictionVendor(exchange.RequestHeaders) is { } vendor && exchange.Status is { } status)
         {
             var blocked = status == 403;
-            var vendor = exchange.RequestHeaders.Get("anthropic-allowed-org-ids") is not null ? "anthropic" : "openai";
             exchange.Evidence.Add(new TenantEvidence(
                 vendor,
                 blocked && BodyContains(exchange, "tenant_restriction_violation"u8) ? "response-body:error.error_code" : "response-status",
@@ -166,8 +178,13 @@ internal sealed partial class AiApiObserver : IHttpObserver
                 blocked ? "blocked" : "allowed"));
         }
 
-        if (exchange.ResponseIsEventStream || exchange.ResponseBody.Length == 0 ||
-            route is not (AiApiRoute.AnthropicOAuthProfile or AiApiRoute.CopilotTokenExchange))
+        if (exchange.ResponseIsEventStream || exchange.ResponseBody.Length == 0)
+        {
+            return;
+        }
+
+        var route = AiApiRoutes.Classify(exchange.Host ?? string.Empty, Path(exchange.Target));
+        if (route is not (AiApiRoute.AnthropicOAuthProfile or AiApiRoute.CopilotTokenExchange))
         {
             return;
         }
@@ -338,12 +355,34 @@ internal sealed partial class AiApiObserver : IHttpObserver
         }
     }
 
-    private static void AddHeader(HttpExchange exchange, HttpHeaderList headers, string vendor, string name, string kind, bool request)
+    private static void AddEvidence(HttpExchange exchange, string? value, string vendor, string source, string kind)
     {
-        if (headers.Get(name) is { Length: > 0 } value)
+        if (value is { Length: > 0 })
         {
-            exchange.Evidence.Add(new TenantEvidence(vendor, (request ? "request-header:" : "response-header:") + name, kind, value));
+            exchange.Evidence.Add(new TenantEvidence(vendor, source, kind, value));
         }
+    }
+
+    /// <summary>
+    /// The vendor whose tenant-restriction header the request carries (<c>anthropic</c> if its header is among them,
+    /// else <c>openai</c>), or null without one: one pass over the headers.
+    /// </summary>
+    private static string? RestrictionVendor(HttpHeaderList headers)
+    {
+        string? vendor = null;
+        foreach (var header in headers)
+        {
+            switch (header.Name)
+            {
+                case "anthropic-allowed-org-ids" when header.Value is not null:
+                    return "anthropic";
+                case "chatgpt-allowed-workspace-id" or "openai-allowed-organization-ids" when header.Value is not null:
+                    vendor = "openai";
+                    break;
+            }
+        }
+
+        return vendor;
     }
 
     private static bool BodyContains(HttpExchange exchange, ReadOnlySpan<byte> text) => exchange.ResponseBody.Content.Span.IndexOf(text) >= 0;

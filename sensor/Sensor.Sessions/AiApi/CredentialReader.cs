@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Sensor.Core.Hashing;
 using Sensor.Core.Payloads;
 
 namespace Sensor.Sessions.AiApi;
@@ -13,9 +10,6 @@ namespace Sensor.Sessions.AiApi;
 /// </summary>
 internal static class CredentialReader
 {
-    /// <summary>Credentials up to this many UTF-8 bytes are hashed from the stack (API keys and most JWTs are well under it).</summary>
-    private const int MaxStackCredential = 1024;
-
     /// <summary>A JWT payload part up to this many characters is checked from the stack (claims sets are a few hundred).</summary>
     private const int MaxStackJwtPayload = 2048;
 
@@ -26,39 +20,52 @@ internal static class CredentialReader
         "sntryu_", "github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ntn_", "xoxb-", "xoxp-", "ATATT", "AIza", "glpat-", "tid=", "eyJ", "sk-",
     ];
 
+    // Where each header credential sits, made once (PayloadLocation's own cache is a concurrent lookup per call).
+    private static readonly string s_apiKeyLocation = PayloadLocation.RequestHeader("x-api-key");
+    private static readonly string s_authorizationLocation = PayloadLocation.RequestHeader("authorization");
+    private static readonly string s_googleKeyLocation = PayloadLocation.RequestHeader("x-goog-api-key");
+    private static readonly string s_postmarkLocation = PayloadLocation.RequestHeader("x-postmark-server-token");
+    private static readonly string s_cookieLocation = PayloadLocation.RequestHeader("cookie");
+
     public static CredentialInfo? Read(HttpExchange exchange)
     {
-        var headers = exchange.RequestHeaders;
-        if (headers.Get("x-api-key") is { Length: > 0 } apiKey)
+        var headers = AiRequestHeaders.Of(exchange.RequestHeaders);
+        return Read(in headers, exchange.Target);
+    }
+
+    /// <summary>The credential among a request's <paramref name="headers"/> (read once by the caller) and its URL.</summary>
+    public static CredentialInfo? Read(in AiRequestHeaders headers, string? target)
+    {
+        if (headers.ApiKey is { Length: > 0 } apiKey)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-api-key"), apiKey.AsSpan().Trim());
+            return Make("api_key", s_apiKeyLocation, apiKey.AsMemory().Trim());
         }
 
-        if (headers.Get("authorization") is { Length: > 0 } authorization)
+        if (headers.Authorization is { Length: > 0 } authorization)
         {
             var space = authorization.IndexOf(' ');
-            var token = authorization.AsSpan(space > 0 ? space + 1 : 0).Trim();
-            return Make(BearerKind(token), PayloadLocation.RequestHeader("authorization"), token);
+            var token = authorization.AsMemory(space > 0 ? space + 1 : 0).Trim();
+            return Make(BearerKind(token.Span), s_authorizationLocation, token);
         }
 
-        if (headers.Get("x-goog-api-key") is { Length: > 0 } googleKey)
+        if (headers.GoogleApiKey is { Length: > 0 } googleKey)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-goog-api-key"), googleKey.AsSpan().Trim());
+            return Make("api_key", s_googleKeyLocation, googleKey.AsMemory().Trim());
         }
 
-        if (headers.Get("x-postmark-server-token") is { Length: > 0 } postmark)
+        if (headers.PostmarkServerToken is { Length: > 0 } postmark)
         {
-            return Make("api_key", PayloadLocation.RequestHeader("x-postmark-server-token"), postmark.AsSpan().Trim());
+            return Make("api_key", s_postmarkLocation, postmark.AsMemory().Trim());
         }
 
-        if (CookieValue(headers.Get("cookie"), "sessionKey") is { Length: > 0 } session)
+        if (CookieValue(headers.Cookie, "sessionKey") is { Length: > 0 } session)
         {
-            return Make("session_cookie", PayloadLocation.RequestHeader("cookie"), session);
+            return Make("session_cookie", s_cookieLocation, session.AsMemory());
         }
 
-        if (QueryValue(exchange.Target, "key") is { Length: > 0 } urlKey)
+        if (QueryValue(target, "key") is { Length: > 0 } urlKey)
         {
-            return Make("api_key", PayloadLocation.RequestUrl, urlKey);
+            return Make("api_key", PayloadLocation.RequestUrl, urlKey.AsMemory());
         }
 
         return null;
@@ -147,31 +154,20 @@ internal static class CredentialReader
         : LooksLikeJwt(token) ? "jwt"
         : "bearer";
 
-    private static CredentialInfo Make(string kind, string location, ReadOnlySpan<char> token)
+    // The digest is left to CredentialInfo, which works it out only if a credential list asks for it.
+    private static CredentialInfo Make(string kind, string location, ReadOnlyMemory<char> token)
     {
         var prefix = string.Empty;
         foreach (var p in s_prefixes)
         {
-            if (token.StartsWith(p, StringComparison.Ordinal))
+            if (token.Span.StartsWith(p, StringComparison.Ordinal))
             {
                 prefix = p;
                 break;
             }
         }
 
-        return new CredentialInfo(kind, location, prefix, Sha256Hex(token));
-    }
-
-    /// <summary>SHA-256 of the credential's UTF-8 bytes (what the tenant config lists), managed: OpenSSL's per-call set-up was most of it.</summary>
-    private static string Sha256Hex(ReadOnlySpan<char> token)
-    {
-        var length = Encoding.UTF8.GetByteCount(token);
-        var bytes = length <= MaxStackCredential ? stackalloc byte[MaxStackCredential] : new byte[length];
-        Encoding.UTF8.GetBytes(token, bytes);
-        Span<byte> digest = stackalloc byte[ShortSha256.DigestLength];
-        ShortSha256.Hash(bytes[..length], digest);
-        CryptographicOperations.ZeroMemory(bytes[..length]);
-        return Convert.ToHexStringLower(digest);
+        return CredentialInfo.Of(kind, location, prefix, token);
     }
 
     private static string? QueryValue(string? target, string name)

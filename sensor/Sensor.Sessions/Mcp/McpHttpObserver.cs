@@ -40,16 +40,39 @@ internal sealed class McpHttpObserver : IHttpObserver
     {
         var host = exchange.Host ?? string.Empty;
         var (path, query) = SplitTarget(exchange.Target);
-        var headers = exchange.RequestHeaders;
+        // One pass over the request's headers for the five names read here (the first of each, as HttpHeaderList.Get gives).
+        string? authorization = null, version = null, sessionId = null, mcpMethod = null, accept = null;
+        foreach (var header in exchange.RequestHeaders)
+        {
+            switch (header.Name)
+            {
+                case "authorization":
+                    authorization ??= header.Value;
+                    break;
+                case "mcp-protocol-version":
+                    version ??= header.Value;
+                    break;
+                case "mcp-session-id":
+                    sessionId ??= header.Value;
+                    break;
+                case "mcp-method":
+                    mcpMethod ??= header.Value;
+                    break;
+                case "accept":
+                    accept ??= header.Value;
+                    break;
+            }
+        }
+
         var state = new ExchangeState
         {
-            Authenticated = headers.Contains("authorization"),
-            HeaderVersion = headers.Get("mcp-protocol-version"),
-            SessionId = headers.Get("mcp-session-id"),
+            Authenticated = authorization is not null,
+            HeaderVersion = version,
+            SessionId = sessionId,
         };
 
         var legacySession = QueryValue(query, "sessionId") ?? QueryValue(query, "session_id");
-        if (headers.Get("mcp-method") is not null || state.HeaderVersion == McpDialect.StatelessRevision)
+        if (mcpMethod is not null || state.HeaderVersion == McpDialect.StatelessRevision)
         {
             state.Dialect = McpDialect.Stateless2026;
             state.SessionId = null;
@@ -70,7 +93,7 @@ internal sealed class McpHttpObserver : IHttpObserver
         }
 
         var candidate = state.Dialect is not null || state.OAuthStep is not null || exchange.Method == "POST" ||
-            (exchange.Method == "GET" && Accepts(headers.Get("accept"), "text/event-stream"));
+            (exchange.Method == "GET" && Accepts(accept, "text/event-stream"));
         if (!candidate || _open.Count >= MaxOpenExchanges)
         {
             return;
@@ -307,7 +330,7 @@ internal sealed class McpHttpObserver : IHttpObserver
         }
         else if (kind is JsonRpcKind.Result or JsonRpcKind.Error && id is not null)
         {
-            var answered = state.Requests.FindLast(r => r.Id == id);
+            var answered = LastRequest(state.Requests, id);
             if (answered.Id is not null)
             {
                 (method, var subject) = answered.Request;
@@ -322,9 +345,15 @@ internal sealed class McpHttpObserver : IHttpObserver
         }
 
         // Parsed once here for the details and for every MCP observer (the threat detectors read the same document),
-        // and only when either can use it.
-        using var document = McpMessageDetails.NeedsDocument(json.Span, kind, method) ? McpMessageDetails.TryParse(json) : null;
-        var details = document is null ? McpMessageDetails.Empty : McpMessageDetails.Read(document.RootElement, kind, method);
+        // and only when either can use it; the details are read only from a document that can hold any (a tool
+        // result parsed for the threat detectors alone would give none, after three member lookups).
+        var observers = Context.Payloads.McpObservers;
+        var kindName = KindName(kind);
+        var hasDetails = McpMessageDetails.NeedsDocument(json.Span, kind, method);
+        using var document = hasDetails || AnyReadsDocument(observers, kindName, method)
+            ? McpMessageDetails.TryParse(json)
+            : null;
+        var details = document is null || !hasDetails ? McpMessageDetails.Empty : McpMessageDetails.Read(document.RootElement, kind, method);
         var version = details.ProtocolVersion ?? state.HeaderVersion ?? session?.ProtocolVersion;
         if (session is not null)
         {
@@ -350,7 +379,7 @@ internal sealed class McpHttpObserver : IHttpObserver
             ProtocolVersion = version,
             SessionId = state.SessionId,
             Direction = direction == Direction.ToServer ? "to_server" : "to_client",
-            Kind = KindName(kind),
+            Kind = kindName,
             Method = method,
             Id = id,
             Tool = tool,
@@ -376,7 +405,6 @@ internal sealed class McpHttpObserver : IHttpObserver
             state.SentMessages++;
         }
 
-        var observers = Context.Payloads.McpObservers;
         if (observers.Count == 0)
         {
             return;
@@ -387,7 +415,7 @@ internal sealed class McpHttpObserver : IHttpObserver
             Flow = exchange.Flow,
             Direction = direction,
             Dialect = dialect,
-            Kind = KindName(kind),
+            Kind = kindName,
             Method = method,
             Id = id,
             ToolName = tool ?? resource,
@@ -400,10 +428,37 @@ internal sealed class McpHttpObserver : IHttpObserver
             Exchange = exchange,
             TimestampMicros = Now,
         };
-        foreach (var observer in observers)
+        for (var i = 0; i < observers.Count; i++)
         {
-            observer.OnMessage(mcpMessage);
+            observers[i].OnMessage(mcpMessage);
         }
+    }
+
+    // List.FindLast without a closure per answer.
+    private static (string Id, (string Method, string? Tool) Request) LastRequest(List<(string Id, (string Method, string? Tool) Request)> requests, string id)
+    {
+        for (var i = requests.Count - 1; i >= 0; i--)
+        {
+            if (requests[i].Id == id)
+            {
+                return requests[i];
+            }
+        }
+
+        return default;
+    }
+
+    private static bool AnyReadsDocument(IReadOnlyList<IMcpObserver> observers, string kind, string? method)
+    {
+        for (var i = 0; i < observers.Count; i++)
+        {
+            if (observers[i].ReadsDocument(kind, method))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void EmitOAuthStep(HttpExchange exchange, ExchangeState state) =>
@@ -509,6 +564,12 @@ internal sealed class McpHttpObserver : IHttpObserver
 
     private static string? QueryValue(string query, string name)
     {
+        if (!query.Contains(name, StringComparison.Ordinal))
+        {
+            // Most queries are empty or name no session: nothing to split.
+            return null;
+        }
+
         foreach (var part in query.Split('&'))
         {
             var eq = part.IndexOf('=');

@@ -12,9 +12,12 @@ namespace Sensor.Sessions.Mcp;
 /// </summary>
 internal sealed class McpMessageDetails
 {
-    private const string MetaClientInfo = "io.modelcontextprotocol/clientInfo";
-    private const string MetaServerInfo = "io.modelcontextprotocol/serverInfo";
-    private const string MetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+    // Member names are looked up as UTF-8 (what the document holds): a string name is transcoded on every lookup.
+    private static ReadOnlySpan<byte> MetaClientInfo => "io.modelcontextprotocol/clientInfo"u8;
+
+    private static ReadOnlySpan<byte> MetaServerInfo => "io.modelcontextprotocol/serverInfo"u8;
+
+    private static ReadOnlySpan<byte> MetaProtocolVersion => "io.modelcontextprotocol/protocolVersion"u8;
 
     /// <summary>What a message without details (an error, an unreadable document) says: nothing. Never modified.</summary>
     public static readonly McpMessageDetails Empty = new();
@@ -48,14 +51,15 @@ internal sealed class McpMessageDetails
     }
 
     /// <summary>
-    /// Whether a document of this message can tell anything: details (<c>initialize</c>, <c>tools/call</c> argument
-    /// names, <c>tools/list</c> tools, and any message naming <c>protocolVersion</c>, <c>serverInfo</c> or
-    /// <c>_meta</c>), or what the MCP observers read (<c>tools/call</c>, results of <c>tools/list</c> and <c>resources/read</c>).
+    /// Whether a document of this message can tell any detail: <c>initialize</c>, <c>tools/call</c> argument names,
+    /// <c>tools/list</c> tools, and any message naming <c>protocolVersion</c>, <c>serverInfo</c> or <c>_meta</c>.
     /// Otherwise (notifications, list requests, most results) <see cref="Read(JsonElement, JsonRpcKind, string?)"/>
-    /// would find nothing, and the parse is skipped. A name may hide behind escapes, so any backslash means a parse.
+    /// would find nothing. A name may hide behind escapes, so any backslash means a parse. What the MCP observers read
+    /// is theirs to say (<see cref="IMcpObserver.ReadsDocument"/>).
     /// </summary>
     public static bool NeedsDocument(ReadOnlySpan<byte> json, JsonRpcKind kind, string? method) =>
-        kind != JsonRpcKind.Error && (method is "initialize" or "tools/call" || (kind == JsonRpcKind.Result && method is "tools/list" or "resources/read")
+        kind != JsonRpcKind.Error && (method == "initialize" || (method == "tools/call" && kind is JsonRpcKind.Request or JsonRpcKind.Notification)
+            || (kind == JsonRpcKind.Result && method == "tools/list")
             || json.Contains((byte)'\\') || json.IndexOf("_meta"u8) >= 0 || json.IndexOf("protocolVersion"u8) >= 0 || json.IndexOf("serverInfo"u8) >= 0);
 
     /// <summary>The message as a document, or null when it cannot be built (invalid UTF-8 in a name).</summary>
@@ -83,11 +87,11 @@ internal sealed class McpMessageDetails
 
         try
         {
-            if (kind is JsonRpcKind.Request or JsonRpcKind.Notification && Object(root, "params") is { } parameters)
+            if (kind is JsonRpcKind.Request or JsonRpcKind.Notification && Object(root, "params"u8) is { } parameters)
             {
                 details.ReadParams(parameters, method);
             }
-            else if (kind == JsonRpcKind.Result && Object(root, "result") is { } result)
+            else if (kind == JsonRpcKind.Result && Object(root, "result"u8) is { } result)
             {
                 details.ReadResult(result, method);
             }
@@ -104,17 +108,17 @@ internal sealed class McpMessageDetails
     {
         if (method == "initialize")
         {
-            ProtocolVersion = Text(parameters, "protocolVersion");
-            Client = Info(Object(parameters, "clientInfo"));
+            ProtocolVersion = Text(parameters, "protocolVersion"u8);
+            Client = Info(Object(parameters, "clientInfo"u8));
         }
 
-        if (Object(parameters, "_meta") is { } meta)
+        if (Object(parameters, "_meta"u8) is { } meta)
         {
             ProtocolVersion ??= Text(meta, MetaProtocolVersion);
             Client ??= Info(Object(meta, MetaClientInfo));
         }
 
-        if (method == "tools/call" && Object(parameters, "arguments") is { } arguments)
+        if (method == "tools/call" && Object(parameters, "arguments"u8) is { } arguments)
         {
             ArgumentNames = [];
             foreach (var argument in arguments.EnumerateObject())
@@ -126,15 +130,15 @@ internal sealed class McpMessageDetails
 
     private void ReadResult(JsonElement result, string? method)
     {
-        ProtocolVersion = Text(result, "protocolVersion");
-        Server = Info(Object(result, "serverInfo"));
-        if (Object(result, "_meta") is { } meta)
+        ProtocolVersion = Text(result, "protocolVersion"u8);
+        Server = Info(Object(result, "serverInfo"u8));
+        if (Object(result, "_meta"u8) is { } meta)
         {
             ProtocolVersion ??= Text(meta, MetaProtocolVersion);
             Server ??= Info(Object(meta, MetaServerInfo));
         }
 
-        if (method == "tools/list" && result.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        if (method == "tools/list" && result.TryGetProperty("tools"u8, out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
             Tools = [];
             ToolKeys = [];
@@ -145,18 +149,18 @@ internal sealed class McpMessageDetails
                     // The key first: it stays right for this tool even if its name cannot be read as text.
                     var key = RawJsonKey.Of(tool);
                     ToolKeys.Add(key);
-                    Tools.Add((Text(tool, "name") ?? string.Empty, McpToolDigest.Sha256Hex(tool, key)));
+                    Tools.Add((Text(tool, "name"u8) ?? string.Empty, McpToolDigest.Sha256Hex(tool, key)));
                 }
             }
         }
     }
 
     private static (string?, string?)? Info(JsonElement? info) =>
-        info is { } value ? (Text(value, "name"), Text(value, "version")) : null;
+        info is { } value ? (Text(value, "name"u8), Text(value, "version"u8)) : null;
 
-    private static JsonElement? Object(JsonElement parent, string name) =>
+    private static JsonElement? Object(JsonElement parent, ReadOnlySpan<byte> name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
 
-    private static string? Text(JsonElement parent, string name) =>
+    private static string? Text(JsonElement parent, ReadOnlySpan<byte> name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -55,6 +55,30 @@ public class McpThreatRuleTests
         Assert.Null(store.Record("h", "t0", "x", null, 0, out _)); // t0 was the oldest: forgotten
     }
 
+    [Theory]
+    [InlineData(4)] // key built on the stack
+    [InlineData(600)] // key longer than the stack buffer
+    public void ToolHashStore_KeysHostCaseBlind_ToolExact_AndSavesBothParts(int toolLength)
+    {
+        using var directory = new TempDirectory();
+        var store = new ToolHashStore(directory.Path);
+        var tool = new string('t', toolLength - 1) + "T";
+        Assert.Null(store.Record("MCP.Example.DEV", tool, "a", "s1", 1, out _));
+        Assert.Equal("a", store.Record("mcp.example.dev", tool, "a", "s2", 2, out _)?.Hash);
+        var changed = store.Record("mcp.EXAMPLE.dev.", tool, "b", "s3", 3, out _);
+        Assert.Null(changed); // a trailing dot is another host for the store (the detector passes SNI/Host as seen)
+        var previous = store.Record("Mcp.Example.Dev", tool, "c", "s4", 4, out _);
+        Assert.Equal(("a", "s1"), (previous?.Hash, previous?.SessionId));
+        Assert.Null(store.Record("mcp.example.dev", tool.ToLowerInvariant(), "a", null, 5, out _)); // tool names are exact
+        Assert.Equal(3, store.Count);
+
+        using var saved = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(directory.Path, ToolHashStore.FileName)));
+        var rows = saved.RootElement.GetProperty("tools").EnumerateArray()
+            .Select(t => (t.GetProperty("host").GetString(), t.GetProperty("tool").GetString(), t.GetProperty("sha256").GetString())).ToList();
+        Assert.Contains(("mcp.example.dev", tool, "c"), rows);
+        Assert.Equal(3, new ToolHashStore(directory.Path).Count);
+    }
+
     [Fact]
     public void UnreadableStoreFile_StartsEmpty_AndIsReplaced()
     {

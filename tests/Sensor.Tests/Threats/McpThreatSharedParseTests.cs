@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sensor.Core.Diagnostics;
 using Sensor.Core.Json;
 using Sensor.Core.Events;
 using Sensor.Core.Payloads;
@@ -96,6 +97,39 @@ public class McpThreatSharedParseTests
 
         var findings = recorder.Of<FindingEvent>().Where(f => f.Type == ThreatTypes.ToolPoisoning).ToList();
         Assert.Equal([("s1", "add"), ("s2", "add")], findings.Select(f => (f.Threat!.SessionId, f.Threat.Tool)));
+    }
+
+    [Theory]
+    [InlineData("result", "tools/list", true)]
+    [InlineData("result", "tools/call", true)]
+    [InlineData("result", "resources/read", true)]
+    [InlineData("request", "tools/call", true)]
+    [InlineData("request", "tools/list", false)]
+    [InlineData("request", "resources/read", false)]
+    [InlineData("notification", "tools/call", false)]
+    [InlineData("error", "tools/call", false)]
+    [InlineData("result", "initialize", false)]
+    [InlineData("result", null, false)]
+    public void ReadsDocument_IsWhatOnMessageReads(string kind, string? method, bool reads)
+    {
+        // A message the detector reads, handed over unparsed and unreadable, is an anomaly; one it skips is not touched.
+        var recorder = new EventRecorder();
+        var detector = new McpThreatDetector(recorder.Context, new McpThreatState(new McpThreatOptions { AllowedServers = ["mcp.example.dev"], FingerprintKey = s_key }));
+        var message = ToolsList("{not json", "s1");
+        detector.OnMessage(new McpMessage
+        {
+            Flow = message.Flow,
+            Direction = message.Direction,
+            Dialect = message.Dialect,
+            Kind = kind,
+            Method = method,
+            ServerHost = message.ServerHost,
+            Authenticated = true,
+            Json = message.Json,
+        });
+
+        Assert.Equal(reads, detector.ReadsDocument(kind, method));
+        Assert.Equal(reads ? [AnomalyKind.McpThreatUnreadableMessage] : [], recorder.Anomalies.Select(a => a.Kind));
     }
 
     private static List<string> Replay(string scenario, bool parsed)

@@ -73,4 +73,31 @@ public sealed class CredentialReaderTests
         // the runtime's own bookkeeping on this thread); splitting and decoding the token used to add ~1 KB.
         Assert.True(allocated < 512, $"{allocated} bytes");
     }
+
+    [Theory]
+    [InlineData("x-api-key", "sk-ant-api03-made-up-for-this-test", "sk-ant-api03-made-up-for-this-test")]
+    [InlineData("authorization", "Bearer  sk-proj-made-up ", "sk-proj-made-up")]
+    [InlineData("x-goog-api-key", " AIzaMadeUpForThisTest ", "AIzaMadeUpForThisTest")]
+    [InlineData("cookie", "a=1; sessionKey=sk-ant-sid01-made-up; b=2", "sk-ant-sid01-made-up")]
+    [InlineData("authorization", "Bearer caf\u00e9-\u4e2d-token", "caf\u00e9-\u4e2d-token")] // non-ASCII: hashed as UTF-8
+    public void Read_DigestWorkedOutOnFirstRead_IsTheSha256OfTheTokenAsUtf8_AndStaysTheSame(string header, string value, string token)
+    {
+        var exchange = new HttpExchange(EventRecorder.Flow(443), "HTTP/1.1", 0);
+        exchange.RequestHeaders.Add(new HttpHeader(header, value));
+        var credential = CredentialReader.Read(exchange)!;
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+        Assert.Equal(expected, credential.Sha256Hex);
+        Assert.Equal(expected, credential.Sha256Hex);
+        Assert.Equal(new CredentialInfo(credential.Kind, credential.Location, credential.FormatPrefix, expected), credential);
+        Assert.DoesNotContain(token, credential.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_WithAUrlKey_HashesTheUnescapedKey()
+    {
+        var exchange = new HttpExchange(EventRecorder.Flow(443), "HTTP/1.1", 0) { Target = "/v1beta/models/m:generateContent?alt=sse&key=AIza%2DmadeUp" };
+        var credential = CredentialReader.Read(exchange)!;
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("AIza-madeUp"u8)), credential.Sha256Hex);
+    }
 }

@@ -236,6 +236,44 @@ public sealed class McpHttpObserverTests
     [InlineData("=?base64?/w==?=", null)]
     public void SentinelValues_Decode(string value, string? expected) => Assert.Equal(expected, McpHeaderValue.Decode(value));
 
+    [Fact]
+    public void Document_IsBuiltExactlyWhenTheDetailsOrAnObserverReadIt()
+    {
+        // The same exchanges seen by an observer that reads no document, alone and beside one that reads tools/call results.
+        var alone = RootsSeen(new RootRecorder((_, _) => false));
+        var skipping = new RootRecorder((_, _) => false);
+        var beside = RootsSeen(skipping, new RootRecorder((kind, method) => kind == "result" && method == "tools/call"));
+
+        // tools/call request (details: argument names), tools/call result, resources/list request and result.
+        Assert.Equal([true, false, false, false], alone);
+        Assert.Equal([true, true, false, false], beside);
+        Assert.Equal(beside, skipping.Roots);
+    }
+
+    private static List<bool> RootsSeen(params RootRecorder[] observers)
+    {
+        var recorder = new EventRecorder();
+        var context = SessionObservers.Compose(recorder.Context with { Payloads = new PayloadHooks([], []) { McpObservers = observers } });
+        var driver = new ExchangeDriver(context.Payloads.Observers);
+        var flow = EventRecorder.Flow(443, flowId: 21);
+        (string, string)[] session = [("authorization", Bearer), ("mcp-session-id", "s-21"), ("mcp-protocol-version", "2025-11-25")];
+        driver.Exchange(flow, "POST", "mcp.notion.com", "/mcp", """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"notion-fetch","arguments":{"id":"page-1"}}}""",
+            session, 200, """{"jsonrpc":"2.0","id":2,"result":{"content":[{"type":"text","text":"ok"}]}}""", s_json);
+        driver.Exchange(flow, "POST", "mcp.notion.com", "/mcp", """{"jsonrpc":"2.0","id":3,"method":"resources/list"}""",
+            session, 200, """{"jsonrpc":"2.0","id":3,"result":{"resources":[]}}""", s_json);
+        Assert.Equal(4, recorder.Of<McpEvent>().Count());
+        return observers[0].Roots;
+    }
+
+    private sealed class RootRecorder(Func<string, string?, bool> reads) : IMcpObserver
+    {
+        public List<bool> Roots { get; } = [];
+
+        public bool ReadsDocument(string kind, string? method) => reads(kind, method);
+
+        public void OnMessage(McpMessage message) => Roots.Add(message.Root is not null);
+    }
+
     private sealed class McpRecorder : IMcpObserver
     {
         public List<(string Json, string? Tool, bool Authenticated, string? Host)> Messages { get; } = [];

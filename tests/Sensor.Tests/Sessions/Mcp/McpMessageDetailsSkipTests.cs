@@ -21,6 +21,9 @@ public sealed class McpMessageDetailsSkipTests
         { """{"jsonrpc":"2.0","id":4,"result":{"resources":[]}}""", JsonRpcKind.Result, null },
         { """{"jsonrpc":"2.0","id":9,"method":"ping"}""", JsonRpcKind.Request, "ping" },
         { """{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"notion://page/1"}}""", JsonRpcKind.Request, "resources/read" },
+        // Read by the threat detectors (their ReadsDocument), not by the details.
+        { """{"jsonrpc":"2.0","id":2,"result":{"content":[{"type":"text","text":"ok"}]}}""", JsonRpcKind.Result, "tools/call" },
+        { """{"jsonrpc":"2.0","id":3,"result":{"contents":[{"uri":"notion://page/1","text":"hi"}]}}""", JsonRpcKind.Result, "resources/read" },
     };
 
     [Theory]
@@ -40,12 +43,11 @@ public sealed class McpMessageDetailsSkipTests
     }
 
     [Theory]
-    // Methods whose details or threat checks read the document.
+    // Methods whose details read the document.
     [InlineData("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}""", JsonRpcKind.Request, "initialize")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}""", JsonRpcKind.Result, "tools/list")]
     [InlineData("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"x","arguments":{}}}""", JsonRpcKind.Request, "tools/call")]
-    [InlineData("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""", JsonRpcKind.Result, "tools/call")]
-    [InlineData("""{"jsonrpc":"2.0","id":3,"result":{"contents":[]}}""", JsonRpcKind.Result, "resources/read")]
+    [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"x","arguments":{}}}""", JsonRpcKind.Notification, "tools/call")]
     // Any method: the 2026 _meta copies, an answer naming its server, and names that may hide behind escapes.
     [InlineData("""{"jsonrpc":"2.0","method":"notifications/initialized","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""", JsonRpcKind.Notification, "notifications/initialized")]
     [InlineData("""{"jsonrpc":"2.0","id":5,"result":{"serverInfo":{"name":"s","version":"1"}}}""", JsonRpcKind.Result, "server/discover")]
