@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Sensor.Core.Payloads;
 
 /// <summary>A message's headers in wire order. Small lists: a linear search beats a dictionary here.</summary>
@@ -21,9 +23,14 @@ public sealed class HttpHeaderList : List<HttpHeader>
     /// <summary>The first value of <paramref name="name"/> (lower-case), or null.</summary>
     public string? Get(string name)
     {
-        foreach (var header in this)
+        // Observers ask for a dozen names per exchange, most of them absent: over the backing span (no enumerator
+        // version checks), with the length compared before any character. Names are mostly shared literals, so a
+        // match is usually the same string.
+        foreach (ref readonly var header in CollectionsMarshal.AsSpan(this))
         {
-            if (string.Equals(header.Name, name, StringComparison.Ordinal))
+            var candidate = header.Name;
+            if (ReferenceEquals(candidate, name)
+                || (candidate?.Length == name.Length && candidate.AsSpan().SequenceEqual(name)))
             {
                 return header.Value;
             }

@@ -39,6 +39,9 @@ internal static class Http1Strings
     /// <summary>Per known name (same order as <c>s_names</c>): whether its values go through the cache.</summary>
     private static readonly bool[] s_cached = Array.ConvertAll(s_names, s_repeatingValues.Contains);
 
+    /// <summary>Per name length, the indexes of the known names of that length (<see cref="ByLength"/>).</summary>
+    private static readonly byte[][] s_byLength = ByLength();
+
     private static readonly string[] s_methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"];
 
     /// <summary>The names shared as one string each (tests check the lookup against a plain scan of these).</summary>
@@ -70,18 +73,34 @@ internal static class Http1Strings
 
     private static string? Known(ReadOnlySpan<byte> name, bool ignoreCase, out bool repeatingValue)
     {
-        for (var i = 0; i < s_names.Length; i++)
+        // Only the few names of this length are compared (one or two for most lengths), not all of them.
+        if ((uint)name.Length < (uint)s_byLength.Length)
         {
-            var known = s_names[i];
-            if (known.Length == name.Length && (ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(name, known) : System.Text.Ascii.Equals(name, known)))
+            foreach (var i in s_byLength[name.Length])
             {
-                repeatingValue = s_cached[i];
-                return known;
+                var known = s_names[i];
+                if (ignoreCase ? Ascii.EqualsIgnoreCase(name, known) : Ascii.Equals(name, known))
+                {
+                    repeatingValue = s_cached[i];
+                    return known;
+                }
             }
         }
 
         repeatingValue = false;
         return null;
+    }
+
+    /// <summary>Indexes into <c>s_names</c> by name length: a header's name is compared only with names as long as it.</summary>
+    private static byte[][] ByLength()
+    {
+        var table = new byte[s_names.Max(n => n.Length) + 1][];
+        for (var length = 0; length < table.Length; length++)
+        {
+            table[length] = [.. Enumerable.Range(0, s_names.Length).Where(i => s_names[i].Length == length).Select(i => (byte)i)];
+        }
+
+        return table;
     }
 
     /// <summary>A field value as <see cref="Text"/>; shared with earlier equal ones when the name's values repeat.</summary>
