@@ -106,17 +106,20 @@ internal static class Http1Strings
     /// <summary>A field value as <see cref="Text"/>; shared with earlier equal ones when the name's values repeat.</summary>
     public static string Value(ReadOnlySpan<byte> value, bool repeating) => repeating ? HeaderValueCache.Get(value) : Text(value);
 
-    public static string Method(ReadOnlySpan<byte> method)
+    public static string Method(ReadOnlySpan<byte> method) => KnownMethod(method) ?? Encoding.ASCII.GetString(method);
+
+    /// <summary>The shared string of a standard method given exactly, or null.</summary>
+    public static string? KnownMethod(ReadOnlySpan<byte> method)
     {
         foreach (var known in s_methods)
         {
-            if (known.Length == method.Length && System.Text.Ascii.Equals(method, known))
+            if (known.Length == method.Length && Ascii.Equals(method, known))
             {
                 return known;
             }
         }
 
-        return Encoding.ASCII.GetString(method);
+        return null;
     }
 
     /// <summary>A field value or target as text: UTF-8 where valid (clients send UTF-8), replacement characters elsewhere.</summary>
