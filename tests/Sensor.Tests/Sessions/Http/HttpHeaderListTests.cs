@@ -44,8 +44,29 @@ public sealed class HttpHeaderListTests
         {
             var name = s_names[random.Next(s_names.Length)];
             var header = new HttpHeader(random.Next(2) == 0 ? name : new string(name.AsSpan()), $"value {step}");
-            switch (random.Next(8))
+            switch (random.Next(16))
             {
+                case 5 when list.Count < 24:
+                    asList.AddRange([header, header with { Value = $"second {step}" }]);
+                    break;
+                case 6 when list.Count > 1:
+                    asList.RemoveRange(random.Next(list.Count - 1), 2);
+                    break;
+                case 7 when list.Count < 24:
+                    asList.InsertRange(random.Next(list.Count + 1), [header]);
+                    break;
+                case 8:
+                    asList.RemoveAll(h => h.Name == name);
+                    break;
+                case 9:
+                    asList.Reverse();
+                    break;
+                case 10:
+                    asList.Sort((a, b) => string.CompareOrdinal(a.Value, b.Value));
+                    break;
+                case 11 when list.Count > 0:
+                    asList.Remove(asList[random.Next(list.Count)]);
+                    break;
                 case 0 when list.Count > 0:
                     asList[random.Next(list.Count)] = header;
                     break;
