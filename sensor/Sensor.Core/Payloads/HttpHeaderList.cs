@@ -62,7 +62,8 @@ public sealed class HttpHeaderList : List<HttpHeader>
 
     /// <summary>
     /// The filter for the list as it is now. List&lt;T&gt; counts every change in its version (Add, Clear, the indexer,
-    /// Remove, Insert, through any reference to the list), so a filter built at the current version is exact.
+    /// Remove, Insert, through any reference to the list), so a filter built at the current version is exact. Only a
+    /// write through CollectionsMarshal.AsSpan bypasses the version: header lists are read that way, never written.
     /// </summary>
     private ulong CurrentFilter(ReadOnlySpan<HttpHeader> headers)
     {
