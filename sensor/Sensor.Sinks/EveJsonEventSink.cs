@@ -31,6 +31,9 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary>Room for <c>,"event_type":"..."</c>: the types of events.md are short words; a longer one is refused, never truncated.</summary>
     private const int MaxEventTypeBytes = 64;
 
+    /// <summary>Event types remembered by reference: events.md defines about a dozen, so all of them fit.</summary>
+    private const int MaxRecentTypes = 16;
+
     /// <summary>Longest IPv6 text with a scope id (INET6_ADDRSTRLEN is 46 with the terminator; the scope id adds up to 11).</summary>
     private const int MaxAddressBytes = 64;
 
@@ -49,9 +52,14 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
     /// <summary><c>,"event_type":"dns"</c> by event type (a handful of literals).</summary>
     private readonly Dictionary<string, byte[]> _eventTypes = new(StringComparer.Ordinal);
 
-    /// <summary>The previous event's type and its bytes: a reference compare where the dictionary would hash the string.</summary>
-    private string? _lastEventType;
-    private byte[] _lastEventTypeBytes = [];
+    /// <summary>
+    /// Event type strings seen (by reference) and their bytes, looked up before the dictionary, which hashes the string.
+    /// The types of events.md are about a dozen; a type string that is not a literal (made afresh per event) would fill
+    /// the slots once and then go to the dictionary.
+    /// </summary>
+    private readonly string?[] _recentTypes = new string?[MaxRecentTypes];
+    private readonly byte[][] _recentTypeBytes = new byte[MaxRecentTypes][];
+    private int _recentTypeCount;
 
     /// <summary>Times of consecutive events share their second: formatted once.</summary>
     private readonly EveTimeWriter _times = new();
@@ -190,10 +198,15 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
 
     private byte[] EventType(string eventType)
     {
-        // Event types are literals, so consecutive events of one type pass the same string: no hashing then.
-        if (ReferenceEquals(eventType, _lastEventType))
+        // Event types are literals, so events of one type pass the same string: a reference compare over the few types
+        // seen (consecutive events alternate between dns, flow, http, finding...) finds it without hashing the string.
+        var types = _recentTypes;
+        for (var i = 0; i < _recentTypeCount; i++)
         {
-            return _lastEventTypeBytes;
+            if (ReferenceEquals(types[i], eventType))
+            {
+                return _recentTypeBytes[i];
+            }
         }
 
         if (!_eventTypes.TryGetValue(eventType, out var bytes))
@@ -207,8 +220,12 @@ public sealed class EveJsonEventSink : IEventSink, IDisposable
             _eventTypes[eventType] = bytes;
         }
 
-        _lastEventType = eventType;
-        _lastEventTypeBytes = bytes;
+        if (_recentTypeCount < types.Length)
+        {
+            types[_recentTypeCount] = eventType;
+            _recentTypeBytes[_recentTypeCount++] = bytes;
+        }
+
         return bytes;
     }
 

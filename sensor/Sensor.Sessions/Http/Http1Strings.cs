@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Sensor.Sessions.Http;
@@ -39,6 +40,13 @@ internal static class Http1Strings
     /// <summary>Per known name (same order as <c>s_names</c>): whether its values go through the cache.</summary>
     private static readonly bool[] s_cached = Array.ConvertAll(s_names, s_repeatingValues.Contains);
 
+    /// <summary>Known names as words, and their letters' case bits (<see cref="Matches"/>); the names are lower-case ASCII.</summary>
+    private static readonly ulong[][] s_words = Words(letterBits: false);
+    private static readonly ulong[][] s_letterBits = Words(letterBits: true);
+
+    /// <summary>Per name length, the indexes of the known names of that length (<see cref="ByLength"/>).</summary>
+    private static readonly byte[][] s_byLength = ByLength();
+
     private static readonly string[] s_methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT"];
 
     /// <summary>The names shared as one string each (tests check the lookup against a plain scan of these).</summary>
@@ -70,13 +78,16 @@ internal static class Http1Strings
 
     private static string? Known(ReadOnlySpan<byte> name, bool ignoreCase, out bool repeatingValue)
     {
-        for (var i = 0; i < s_names.Length; i++)
+        // Only the few names of this length are compared (one or two for most lengths), not all of them.
+        if ((uint)name.Length < (uint)s_byLength.Length)
         {
-            var known = s_names[i];
-            if (known.Length == name.Length && (ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(name, known) : System.Text.Ascii.Equals(name, known)))
+            foreach (var i in s_byLength[name.Length])
             {
-                repeatingValue = s_cached[i];
-                return known;
+                if (Matches(name, i, ignoreCase))
+                {
+                    repeatingValue = s_cached[i];
+                    return s_names[i];
+                }
             }
         }
 
@@ -84,20 +95,87 @@ internal static class Http1Strings
         return null;
     }
 
+    /// <summary>
+    /// <paramref name="name"/> (as long as known name <paramref name="index"/>) is that name, exactly or, with
+    /// <paramref name="ignoreCase"/>, in any ASCII case: eight bytes at a time, each letter's case bit set before comparing
+    /// with the lower-case name (only at letters, so '-' never matches CR), as Ascii.EqualsIgnoreCase decides it.
+    /// </summary>
+    private static bool Matches(ReadOnlySpan<byte> name, int index, bool ignoreCase)
+    {
+        var words = s_words[index];
+        var letters = s_letterBits[index];
+        for (var w = 0; w < words.Length; w++)
+        {
+            var word = Word(name, w);
+            if (ignoreCase)
+            {
+                word |= letters[w];
+            }
+
+            if (word != words[w])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Word <paramref name="w"/> of a name: eight bytes from 8w (the last word ends at the name's end), or, for a name shorter than eight, all of it zero-padded.</summary>
+    private static ulong Word(ReadOnlySpan<byte> name, int w)
+    {
+        if (name.Length >= sizeof(ulong))
+        {
+            return BinaryPrimitives.ReadUInt64LittleEndian(name[Math.Min(w * sizeof(ulong), name.Length - sizeof(ulong))..]);
+        }
+
+        var word = 0UL;
+        for (var i = 0; i < name.Length; i++)
+        {
+            word |= (ulong)name[i] << (i * 8);
+        }
+
+        return word;
+    }
+
+    /// <summary>Each known name's words (<see cref="Word"/>), or the 0x20 case bit at each of its letters per word.</summary>
+    private static ulong[][] Words(bool letterBits) => Array.ConvertAll(s_names, known =>
+    {
+        var bytes = Encoding.ASCII.GetBytes(known);
+        var marks = Array.ConvertAll(bytes, b => b is >= (byte)'a' and <= (byte)'z' ? (byte)0x20 : (byte)0);
+        var count = Math.Max(1, (bytes.Length + sizeof(ulong) - 1) / sizeof(ulong));
+        return Enumerable.Range(0, count).Select(w => Word(letterBits ? marks : bytes, w)).ToArray();
+    });
+
+    /// <summary>Indexes into <c>s_names</c> by name length: a header's name is compared only with names as long as it.</summary>
+    private static byte[][] ByLength()
+    {
+        var table = new byte[s_names.Max(n => n.Length) + 1][];
+        for (var length = 0; length < table.Length; length++)
+        {
+            table[length] = [.. Enumerable.Range(0, s_names.Length).Where(i => s_names[i].Length == length).Select(i => (byte)i)];
+        }
+
+        return table;
+    }
+
     /// <summary>A field value as <see cref="Text"/>; shared with earlier equal ones when the name's values repeat.</summary>
     public static string Value(ReadOnlySpan<byte> value, bool repeating) => repeating ? HeaderValueCache.Get(value) : Text(value);
 
-    public static string Method(ReadOnlySpan<byte> method)
+    public static string Method(ReadOnlySpan<byte> method) => KnownMethod(method) ?? Encoding.ASCII.GetString(method);
+
+    /// <summary>The shared string of a standard method given exactly, or null.</summary>
+    public static string? KnownMethod(ReadOnlySpan<byte> method)
     {
         foreach (var known in s_methods)
         {
-            if (known.Length == method.Length && System.Text.Ascii.Equals(method, known))
+            if (known.Length == method.Length && Ascii.Equals(method, known))
             {
                 return known;
             }
         }
 
-        return Encoding.ASCII.GetString(method);
+        return null;
     }
 
     /// <summary>A field value or target as text: UTF-8 where valid (clients send UTF-8), replacement characters elsewhere.</summary>

@@ -35,22 +35,22 @@ internal sealed class Http2HeaderCollector
     {
         if (!name.IsEmpty && name[0] == (byte)':')
         {
-            var text = Encoding.UTF8.GetString(value);
+            // Methods, schemes and authorities repeat on every request of a connection: shared strings, not new ones.
             if (name.SequenceEqual(":method"u8))
             {
-                Method = text;
+                Method = Http1Strings.KnownMethod(value) ?? Encoding.UTF8.GetString(value);
             }
             else if (name.SequenceEqual(":scheme"u8))
             {
-                Scheme = text;
+                Scheme = value.SequenceEqual("https"u8) ? "https" : value.SequenceEqual("http"u8) ? "http" : Encoding.UTF8.GetString(value);
             }
             else if (name.SequenceEqual(":authority"u8))
             {
-                Authority = text;
+                Authority = HeaderValueCache.Get(value);
             }
             else if (name.SequenceEqual(":path"u8))
             {
-                Path = text;
+                Path = Encoding.UTF8.GetString(value);
             }
             else if (name.SequenceEqual(":status"u8) && int.TryParse(value, out var status))
             {

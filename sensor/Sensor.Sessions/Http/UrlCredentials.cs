@@ -25,6 +25,12 @@ public static class UrlCredentials
     /// </summary>
     public static string RedactDetected(string url) => url.Contains('?', StringComparison.Ordinal) ? Redact(url, everyValue: true) : HttpEvent.Redacted;
 
+    /// <summary>Names are compared as unescaped text; one without a '%' is that text already, and is looked up without a copy.</summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_namesBySpan = s_names.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static bool IsCredentialName(ReadOnlySpan<char> name) =>
+        name.Contains('%') ? s_names.Contains(Uri.UnescapeDataString(name)) : s_namesBySpan.Contains(name);
+
     private static string Redact(string url, bool everyValue)
     {
         var query = url.IndexOf('?', StringComparison.Ordinal);
@@ -42,7 +48,7 @@ public static class UrlCredentials
             var amp = url.IndexOf('&', start, end - start);
             var stop = amp < 0 ? end : amp;
             var equals = url.IndexOf('=', start, stop - start);
-            if (equals > start && equals + 1 < stop && (everyValue || s_names.Contains(Uri.UnescapeDataString(url[start..equals]))))
+            if (equals > start && equals + 1 < stop && (everyValue || IsCredentialName(url.AsSpan(start, equals - start))))
             {
                 result ??= new StringBuilder(url.Length).Append(url, 0, start);
                 result.Append(url, start, equals + 1 - start).Append(HttpEvent.Redacted);

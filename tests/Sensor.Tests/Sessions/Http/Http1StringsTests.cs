@@ -68,6 +68,30 @@ public sealed class Http1StringsTests
         }
     }
 
+    [Fact]
+    public void CaseBitFlips_MatchOnlyAtLetters()
+    {
+        // Flipping 0x20 turns a letter into its other case (still the name, ignoring case) but '-' into CR: not the name.
+        foreach (var name in Http1Strings.KnownNames)
+        {
+            for (var i = 0; i < name.Length; i++)
+            {
+                var bytes = Encoding.ASCII.GetBytes(name);
+                bytes[i] ^= 0x20;
+                Assert.Null(Http1Strings.KnownName(bytes, out _));
+                var folded = Http1Strings.Name(bytes);
+                if (char.IsAsciiLetter(name[i]))
+                {
+                    Assert.Same(name, folded);
+                }
+                else
+                {
+                    Assert.NotEqual(name, folded);
+                }
+            }
+        }
+    }
+
     private static string Mixed(string name) =>
         string.Concat(name.Select((c, i) => i % 2 == 0 ? char.ToUpperInvariant(c) : c));
 }
