@@ -48,6 +48,12 @@ public sealed class Ja3MemoTests
         Assert.NotEqual(firstHash, secondHash);
         AssertClientJa3(first);
         AssertClientJa3(second);
+
+        // Groups [23, 24] + point formats [0] against groups [23] + point formats [24, 0] (a group id that fits a byte).
+        var (_, groupsText) = AssertClientJa3(Hello([0x1301], [0x0017], [0x0017, 0x0018], [0]));
+        var (_, formatsText) = AssertClientJa3(Hello([0x1301], [0x0017], [0x0017], [0x18, 0]));
+        Assert.Equal("771,4865,23-10-11,23-24,0", groupsText);
+        Assert.Equal("771,4865,23-10-11,23,24-0", formatsText);
     }
 
     [Fact]
