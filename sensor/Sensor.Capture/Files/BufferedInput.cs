@@ -1,13 +1,14 @@
 namespace Sensor.Capture.Files;
 
 /// <summary>
-/// A large reusable read buffer over a stream: records are parsed in place (zero copy) and the
-/// unread tail is moved to the front only when a record crosses the buffer end.
+/// A reusable read buffer over a stream: records are parsed in place (zero copy) and the unread tail is moved
+/// to the front only when a record crosses the buffer end. It grows (up to <see cref="CaptureLimits.MaxReadBufferBytes"/>)
+/// only for a record larger than it.
 /// </summary>
 internal sealed class BufferedInput : IDisposable
 {
     private readonly Stream _stream;
-    private readonly byte[] _buffer;
+    private byte[] _buffer;
     private int _start;
     private int _end;
     private bool _eof;
@@ -34,7 +35,7 @@ internal sealed class BufferedInput : IDisposable
             return true;
         }
 
-        if (_eof || count > _buffer.Length)
+        if (_eof || count > CaptureLimits.MaxReadBufferBytes)
         {
             return false;
         }
@@ -48,6 +49,15 @@ internal sealed class BufferedInput : IDisposable
 
         while (_end - _start < count)
         {
+            if (_end == _buffer.Length)
+            {
+                // Full, and the record is larger still: grow only once the stream has filled the buffer, so a hostile
+                // length in a short file allocates nothing and growth never passes twice the bytes actually read.
+                var larger = new byte[Math.Min(CaptureLimits.MaxReadBufferBytes, Math.Max(count, _buffer.Length * 2))];
+                Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+                _buffer = larger;
+            }
+
             int read;
             try
             {

@@ -12,6 +12,9 @@ public static class CommunityId
     private const byte Icmp = 1;
     private const byte Icmpv6 = 58;
 
+    /// <summary>"1:" and the Base64 of a 20-byte SHA-1 digest (28 characters with its padding).</summary>
+    private const int IdLength = 2 + 28;
+
     /// <summary>Computes the ID. Addresses are 16 bytes; <paramref name="ipv4"/> says to hash only their last 4.</summary>
     public static string Compute(bool ipv4, UInt128 source, UInt128 destination, byte protocol, ushort sourcePort, ushort destinationPort, ushort seed = 0)
     {
@@ -50,7 +53,13 @@ public static class CommunityId
         // SHA-1 is what the Community ID spec hashes with; an identifier, not a security use.
         Span<byte> digest = stackalloc byte[SHA1.HashSizeInBytes];
         Sha1OneBlock.Hash(input[..at], digest);
-        return "1:" + Convert.ToBase64String(digest);
+
+        // One string per flow, written in place (not a Base64 string and then a concatenation).
+        Span<char> id = stackalloc char[IdLength];
+        id[0] = '1';
+        id[1] = ':';
+        Convert.TryToBase64Chars(digest, id[2..], out _);
+        return new string(id);
     }
 
     /// <summary>

@@ -40,31 +40,41 @@ internal static class Sha1OneBlock
 
         uint h0 = 0x67452301, h1 = 0xEFCDAB89, h2 = 0x98BADCFE, h3 = 0x10325476, h4 = 0xC3D2E1F0;
         uint a = h0, b = h1, c = h2, d = h3, e = h4;
-        for (var t = 0; t < 80; t++)
-        {
-            uint f, k;
-            if (t < 20)
-            {
-                f = (b & c) | (~b & d);
-                k = 0x5A827999;
-            }
-            else if (t < 40)
-            {
-                f = b ^ c ^ d;
-                k = 0x6ED9EBA1;
-            }
-            else if (t < 60)
-            {
-                f = (b & c) | (b & d) | (c & d);
-                k = 0x8F1BBCDC;
-            }
-            else
-            {
-                f = b ^ c ^ d;
-                k = 0xCA62C1D6;
-            }
 
-            var temp = BitOperations.RotateLeft(a, 5) + f + e + k + w[t];
+        // The four 20-round stages as separate loops: no per-round choice of function and constant.
+        for (var t = 0; t < 20; t++)
+        {
+            var temp = BitOperations.RotateLeft(a, 5) + ((b & c) | (~b & d)) + e + 0x5A827999u + w[t];
+            e = d;
+            d = c;
+            c = BitOperations.RotateLeft(b, 30);
+            b = a;
+            a = temp;
+        }
+
+        for (var t = 20; t < 40; t++)
+        {
+            var temp = BitOperations.RotateLeft(a, 5) + (b ^ c ^ d) + e + 0x6ED9EBA1u + w[t];
+            e = d;
+            d = c;
+            c = BitOperations.RotateLeft(b, 30);
+            b = a;
+            a = temp;
+        }
+
+        for (var t = 40; t < 60; t++)
+        {
+            var temp = BitOperations.RotateLeft(a, 5) + ((b & c) | (b & d) | (c & d)) + e + 0x8F1BBCDCu + w[t];
+            e = d;
+            d = c;
+            c = BitOperations.RotateLeft(b, 30);
+            b = a;
+            a = temp;
+        }
+
+        for (var t = 60; t < 80; t++)
+        {
+            var temp = BitOperations.RotateLeft(a, 5) + (b ^ c ^ d) + e + 0xCA62C1D6u + w[t];
             e = d;
             d = c;
             c = BitOperations.RotateLeft(b, 30);

@@ -92,20 +92,49 @@ internal static class TlsHandshakeSummary
         return new string(ja4);
     }
 
+    /// <summary>JA3 hash and text; a hello whose fields were seen before gets the strings made then (<see cref="Ja3Memo"/>).</summary>
     public static (string? Hash, string? Text) Ja3Of(ReadOnlySpan<byte> body, in ClientHelloInfo info)
     {
+        Span<ushort> key = stackalloc ushort[Ja3Memo.MaxKeyValues];
+        var keyLength = Ja3Memo.ClientKey(body, info, key);
+        var memo = Ja3Memo.Client;
+        if (keyLength >= 0 && memo.TryGet(key[..keyLength], out var knownHash, out var knownText))
+        {
+            return (knownHash, knownText);
+        }
+
         var text = Ja3Buffer(body.Length);
         Span<char> hash = stackalloc char[Ja3.HashLength];
         var length = Ja3.WriteClient(body, info, text.AsSpan(0, Ja3.MaxTextLength(body.Length)), hash);
-        return length < 0 ? (null, null) : (new string(hash), Encoding.ASCII.GetString(text, 0, length));
+        return length < 0 ? (null, null) : Remember(memo, keyLength >= 0 ? key[..keyLength] : default, keyLength >= 0, hash, text.AsSpan(0, length));
     }
 
+    /// <summary>JA3S hash and text, remembered as JA3 is.</summary>
     public static (string? Hash, string? Text) Ja3sOf(ReadOnlySpan<byte> body, in ServerHelloInfo info)
     {
+        Span<ushort> key = stackalloc ushort[Ja3Memo.MaxKeyValues];
+        var keyLength = Ja3Memo.ServerKey(body, info, key);
+        var memo = Ja3Memo.Server;
+        if (keyLength >= 0 && memo.TryGet(key[..keyLength], out var knownHash, out var knownText))
+        {
+            return (knownHash, knownText);
+        }
+
         var text = Ja3Buffer(body.Length);
         Span<char> hash = stackalloc char[Ja3.HashLength];
         var length = Ja3.WriteServer(body, info, text.AsSpan(0, Ja3.MaxTextLength(body.Length)), hash);
-        return length < 0 ? (null, null) : (new string(hash), Encoding.ASCII.GetString(text, 0, length));
+        return length < 0 ? (null, null) : Remember(memo, keyLength >= 0 ? key[..keyLength] : default, keyLength >= 0, hash, text.AsSpan(0, length));
+    }
+
+    private static (string? Hash, string? Text) Remember(Ja3Memo memo, ReadOnlySpan<ushort> key, bool keep, ReadOnlySpan<char> hash, ReadOnlySpan<byte> text)
+    {
+        var result = (Hash: new string(hash), Text: Encoding.ASCII.GetString(text));
+        if (keep)
+        {
+            memo.Remember(key, result.Hash, result.Text);
+        }
+
+        return result;
     }
 
     /// <summary>Per thread, reused: the JA3 text is copied out as a string, so its buffer need not be new per hello.</summary>

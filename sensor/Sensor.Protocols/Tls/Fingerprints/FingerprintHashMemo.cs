@@ -23,6 +23,9 @@ internal sealed class FingerprintHashMemo
     [ThreadStatic]
     private static FingerprintHashMemo? t_ja3;
 
+    [ThreadStatic]
+    private static FingerprintHashMemo? t_ja4Ciphers;
+
     private readonly int _digestChars;
     private readonly byte[] _inputs = new byte[Slots * MaxInputBytes];
     private readonly int[] _lengths = new int[Slots];
@@ -36,6 +39,13 @@ internal sealed class FingerprintHashMemo
 
     /// <summary>JA4's truncated SHA-256 (12 hex characters), this thread's.</summary>
     public static FingerprintHashMemo Ja4 => t_ja4 ??= new FingerprintHashMemo(12);
+
+    /// <summary>
+    /// JA4's cipher part (12 hex characters) keyed by the cipher list as offered, GREASE removed, before sorting: a client
+    /// stack offers its suites in a fixed order, so a hit skips the sort and the text as well as the hash. Its own memo,
+    /// so these binary keys never meet the text keys of <see cref="Ja4"/>.
+    /// </summary>
+    public static FingerprintHashMemo Ja4Ciphers => t_ja4Ciphers ??= new FingerprintHashMemo(12);
 
     /// <summary>JA3's MD5 (32 hex characters), this thread's.</summary>
     public static FingerprintHashMemo Ja3 => t_ja3 ??= new FingerprintHashMemo(32);

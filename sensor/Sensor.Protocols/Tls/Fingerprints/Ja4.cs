@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Sensor.Protocols.Tls.Fingerprints;
 
@@ -151,8 +152,26 @@ public static class Ja4
         }
 
         var list = values[..kept];
-        list.Sort();
-        HashList(list, default, hasSecond: false, destination);
+        var offered = MemoryMarshal.AsBytes(list);
+        var memo = FingerprintHashMemo.Ja4Ciphers;
+        if (!memo.TryGet(offered, destination))
+        {
+            // Remembered under the offered order, so the key is copied before the sort reorders it in place.
+            Span<byte> key = stackalloc byte[FingerprintHashMemo.MaxInputBytes];
+            var remember = offered.Length <= key.Length;
+            if (remember)
+            {
+                offered.CopyTo(key);
+            }
+
+            list.Sort();
+            HashList(list, default, hasSecond: false, destination);
+            if (remember)
+            {
+                memo.Remember(key[..offered.Length], destination);
+            }
+        }
+
         if (rented is not null)
         {
             ArrayPool<ushort>.Shared.Return(rented);

@@ -36,6 +36,26 @@ public sealed class FingerprintHashMemoTests
         }
     }
 
+    [Fact]
+    public void CipherPart_SameSuitesInOtherOrdersOrWithGrease_SameDigestAsTheSortedList()
+    {
+        // The cipher memo is keyed by the offered order: each order is its own entry, and all must hash the sorted list.
+        ushort[] suites = [0x1301, 0xc02b, 0x1303, 0x009c, 0xc030, 0x1302];
+        var expected = Ja4Tests.Sha12(string.Join(',', suites.Order().Select(c => c.ToString("x4", System.Globalization.CultureInfo.InvariantCulture))));
+        ushort[][] offers = [suites, [.. suites.Reverse()], [0x0a0a, .. suites], [.. suites, 0xfafa], [0x2a2a, .. suites.Reverse()], suites];
+        foreach (var offer in offers)
+        {
+            var hello = new ClientHelloBuilder { Ciphers = [.. offer] };
+            hello.Extension(0x0000, ClientHelloBuilder.Sni("example.com"));
+            Assert.Equal(expected, TlsBytes.Ja4(hello.Body()).Split('_')[1]);
+        }
+
+        // One suite fewer: a different list, never the remembered digest.
+        var fewer = new ClientHelloBuilder { Ciphers = [.. suites[..^1]] };
+        fewer.Extension(0x0000, ClientHelloBuilder.Sni("example.com"));
+        Assert.NotEqual(expected, TlsBytes.Ja4(fewer.Body()).Split('_')[1]);
+    }
+
     private static (byte[] Body, List<ushort> Ciphers) RandomHello(Random random)
     {
         // Non-GREASE cipher values (JA4 drops GREASE), 1..40 of them, so inputs of every length up to the memo's limit.
