@@ -115,8 +115,7 @@ internal sealed class LinearPattern
             int end;
             if (_oneAttemptPerRun)
             {
-                var run = input[at..].IndexOfAnyExcept(_start.Values!);
-                runEnd = run < 0 ? input.Length : at + run;
+                runEnd = at + RunLength(_start, input[at..]);
                 budget -= 1 + ((runEnd - at) >> 4);
 
                 // Starts more than Max before the run's end stop inside it; the first one that reaches the end is the
@@ -175,6 +174,9 @@ internal sealed class LinearPattern
         return Status.None;
     }
 
+    /// <summary>Counts up to this are taken a character at a time (<see cref="CountIn"/>): below it a SearchValues call costs more than the loop.</summary>
+    private const int ShortCount = 8;
+
     private const int NoMatchEnd = -1;
     private const int OverBudgetEnd = -2;
 
@@ -195,11 +197,7 @@ internal sealed class LinearPattern
                         return NoMatchEnd;
                     }
 
-                    var count = input.Slice(at, limit).IndexOfAnyExcept(node.Values!);
-                    if (count < 0)
-                    {
-                        count = limit;
-                    }
+                    var count = CountIn(node, input.Slice(at, limit));
 
                     budget -= 1 + count;
                     if (budget < 0)
@@ -236,6 +234,41 @@ internal sealed class LinearPattern
                     return NoMatchEnd;
             }
         }
+    }
+
+    /// <summary>The whole run of the node's set at the start of <paramref name="span"/>: one table look-up when it is a single character (a literal prefix), else a vector search.</summary>
+    private static int RunLength(Node node, ReadOnlySpan<char> span)
+    {
+        if (span.Length < 2 || span[1] >= 256 || !node.Bits![span[1]])
+        {
+            return span.IsEmpty ? 0 : 1; // the caller found span[0] in the set
+        }
+
+        var run = span.IndexOfAnyExcept(node.Values!);
+        return run < 0 ? span.Length : run;
+    }
+
+    /// <summary>
+    /// How many leading characters of <paramref name="span"/> are in the node's set. Literal characters and short
+    /// counts (most nodes: a prefix such as <c>sk-ant-api03-</c> is 13 one-character sets) are read from its table;
+    /// the vector search only pays off past a few characters.
+    /// </summary>
+    private static int CountIn(Node node, ReadOnlySpan<char> span)
+    {
+        if (span.Length <= ShortCount)
+        {
+            var bits = node.Bits!;
+            var i = 0;
+            while (i < span.Length && span[i] < 256 && bits[span[i]])
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        var count = span.IndexOfAnyExcept(node.Values!);
+        return count < 0 ? span.Length : count;
     }
 
     /// <summary>
