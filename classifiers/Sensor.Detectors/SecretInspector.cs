@@ -82,10 +82,10 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
         bool capped;
         if (_headerOrUrl && data.Length <= ScanMemo.MaxItemBytes)
         {
-            // Header values and URLs repeat on every request of a connection: the engine's answer is remembered.
-            if (!_memo.TryReplay(data, json, this, out capped))
+            // Header values and URLs repeat on every request of a connection: the engine's answer is remembered for it.
+            if (!_memo.TryReplay(flow?.FlowId ?? 0, data, json, this, out capped))
             {
-                _memo.BeginRecord(data, json);
+                _memo.BeginRecord(flow?.FlowId ?? 0, data, json);
                 _recording = true;
                 try
                 {
