@@ -190,6 +190,29 @@ internal sealed class LinearPattern
                     return at;
                 case Kind.EndAnchor:
                     return at == input.Length || (at == input.Length - 1 && input[at] == '\n') ? at : NoMatchEnd;
+                case Kind.Set when node.Max == 1 && node.Min == 1:
+                    // One literal character (most nodes: a prefix such as sk-ant-api03- is 13 of them): the general
+                    // case below inline, with the same budget (a count of 1 or 0; such a node never gives back).
+                    if (at >= input.Length)
+                    {
+                        return NoMatchEnd;
+                    }
+
+                    var member = input[at] < 256 && node.Bits![input[at]];
+                    budget -= member ? 2 : 1;
+                    if (budget < 0)
+                    {
+                        return OverBudgetEnd;
+                    }
+
+                    if (!member)
+                    {
+                        return NoMatchEnd;
+                    }
+
+                    at++;
+                    node = node.Next!;
+                    break;
                 case Kind.Set:
                     var limit = (int)Math.Min(node.Max, input.Length - at);
                     if (limit < node.Min)
