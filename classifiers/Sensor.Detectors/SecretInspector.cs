@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Events;
 using Sensor.Core.Payloads;
+using Sensor.Core.Security;
 using Sensor.Core.Streams;
 using Sensor.Detectors.Engine;
 using Sensor.Detectors.Findings;
@@ -16,7 +18,7 @@ namespace Sensor.Detectors;
 /// </summary>
 public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
 {
-    /// <summary>(flow, exchange, location, type, fingerprint) keys remembered for dedupe per worker; ~100 bytes each, so ~1.6 MiB at the cap.</summary>
+    /// <summary>(flow, exchange, location, type, fingerprint MAC) keys remembered for dedupe per worker; ~80 bytes each (a 64-byte key, its hash, the set's links), so ~1.3 MiB at the cap.</summary>
     public const int MaxRememberedFindings = 16_384;
 
     public const string ThirdPartyDetector = "third-party-token-in-ai-body";
@@ -80,10 +82,10 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
         bool capped;
         if (_headerOrUrl && data.Length <= ScanMemo.MaxItemBytes)
         {
-            // Header values and URLs repeat on every request of a connection: the engine's answer is remembered.
-            if (!_memo.TryReplay(data, json, this, out capped))
+            // Header values and URLs repeat on every request of a connection: the engine's answer is remembered for it.
+            if (!_memo.TryReplay(flow?.FlowId ?? 0, data, json, this, out capped))
             {
-                _memo.BeginRecord(data, json);
+                _memo.BeginRecord(flow?.FlowId ?? 0, data, json);
                 _recording = true;
                 try
                 {
@@ -142,12 +144,15 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
             }
         }
 
-        var fingerprint = _formatter.Fingerprint(rule, value);
-        if (!FirstTime(rule.Type, fingerprint))
+        // Dedupe on the MAC itself: its text (and the event) is made only for a value not yet reported here.
+        Span<byte> mac = stackalloc byte[SecretRedaction.FingerprintMacBytes];
+        _formatter.FingerprintMac(rule, value, mac);
+        if (!FirstTime(rule.Type, mac))
         {
             return;
         }
 
+        var fingerprint = FindingFormatter.FingerprintText(mac);
         Write(new FindingEvent(_timestamp, _flow)
         {
             Detector = rule.Id,
@@ -166,14 +171,16 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
     {
         _thirdParty.Clear();
         ThirdPartyTokens.Find(body, _thirdParty);
+        Span<byte> mac = stackalloc byte[SecretRedaction.FingerprintMacBytes];
         foreach (var (field, value) in _thirdParty)
         {
-            var fingerprint = _formatter.Fingerprint(null, value);
-            if (!FirstTime(ThirdPartyType + ":" + field, fingerprint))
+            _formatter.FingerprintMac(null, value, mac);
+            if (!FirstTime(ThirdPartyType + ":" + field, mac))
             {
                 continue;
             }
 
+            var fingerprint = FindingFormatter.FingerprintText(mac);
             var known = _engine.Pack.Rules.FirstOrDefault(r => r.Category == "secret" && r.Prefix.Length >= 3 && value.StartsWith(r.Prefix, StringComparison.Ordinal));
             Write(new FindingEvent(_timestamp, _flow)
             {
@@ -192,7 +199,7 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
         _thirdParty.Clear();
     }
 
-    private bool FirstTime(string type, string fingerprint)
+    private bool FirstTime(string type, ReadOnlySpan<byte> mac)
     {
         if (_seen.Count >= MaxRememberedFindings)
         {
@@ -200,7 +207,7 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
             _anomalies?.Report(AnomalyKind.DetectorDedupeReset, _timestamp, _flow, MaxRememberedFindings);
         }
 
-        return _seen.Add(new DedupeKey(_flow?.FlowId ?? 0, _exchange?.Index ?? -1, _exchange?.StreamId ?? 0, _location, type, fingerprint));
+        return _seen.Add(new DedupeKey(_flow?.FlowId ?? 0, _exchange?.Index ?? -1, _exchange?.StreamId ?? 0, _location, type, new MacKey(mac)));
     }
 
     private void Write(FindingEvent finding)
@@ -246,5 +253,48 @@ public sealed class SecretInspector : IPayloadInspector, IMatchReceiver
         return first >= 0 && data[first] is (byte)'{' or (byte)'[';
     }
 
-    private readonly record struct DedupeKey(long Flow, int Exchange, int Stream, string Location, string Type, string Fingerprint);
+    /// <summary>
+    /// What makes a finding distinct. The MAC stands for the fingerprint text (hex of it, one to one); it is uniformly
+    /// distributed, so its first word hashes the key without reading the location and type strings (compared on a hit).
+    /// </summary>
+    private readonly struct DedupeKey(long flow, int exchange, int stream, string location, string type, MacKey mac) : IEquatable<DedupeKey>
+    {
+        private readonly long _flow = flow;
+        private readonly int _exchange = exchange;
+        private readonly int _stream = stream;
+        private readonly string _location = location;
+        private readonly string _type = type;
+        private readonly MacKey _mac = mac;
+
+        public bool Equals(DedupeKey other) =>
+            _mac.Equals(other._mac) && _flow == other._flow && _exchange == other._exchange && _stream == other._stream
+            && string.Equals(_location, other._location, StringComparison.Ordinal) && string.Equals(_type, other._type, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => obj is DedupeKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(_mac.GetHashCode(), _flow, _exchange, _stream);
+    }
+
+    /// <summary>A fingerprint's 32-byte MAC as four words.</summary>
+    private readonly struct MacKey : IEquatable<MacKey>
+    {
+        private readonly ulong _a;
+        private readonly ulong _b;
+        private readonly ulong _c;
+        private readonly ulong _d;
+
+        public MacKey(ReadOnlySpan<byte> mac)
+        {
+            _a = BinaryPrimitives.ReadUInt64LittleEndian(mac);
+            _b = BinaryPrimitives.ReadUInt64LittleEndian(mac[8..]);
+            _c = BinaryPrimitives.ReadUInt64LittleEndian(mac[16..]);
+            _d = BinaryPrimitives.ReadUInt64LittleEndian(mac[24..]);
+        }
+
+        public bool Equals(MacKey other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
+
+        public override bool Equals(object? obj) => obj is MacKey other && Equals(other);
+
+        public override int GetHashCode() => _a.GetHashCode();
+    }
 }

@@ -4,11 +4,13 @@ using Sensor.Detectors.Rules;
 namespace Sensor.Detectors.Engine;
 
 /// <summary>
-/// The engine's reports for recently scanned short items (header values, URLs), replayed when the same bytes come again:
-/// a client sends the same Authorization, Cookie and User-Agent on every request of a connection, and validating a JWT
-/// or an API key in one costs microseconds each time. Exact: the key is the item's bytes, compared in full, and its JSON
-/// flag, and a scan is a function of those alone (the pack is immutable), so a replay reports the same rules, values,
-/// counts, order and cap flag. Direct-mapped: a new item takes over its slot. One per worker (not thread-safe). The
+/// The engine's reports for recently scanned short items (header values, URLs), replayed when the same bytes come again
+/// on the same connection: a client sends the same Authorization, Cookie and User-Agent on every request of a
+/// connection, and validating a JWT or an API key in one costs microseconds each time. Never across connections: the
+/// key holds credentials, and an answer shared between connections by their bytes would let one replayed session
+/// (the benchmark capture repeats the same ones) skip the work real traffic pays. Exact: the key is the flow, the item's
+/// bytes, compared in full, and its JSON flag, and a scan is a function of the bytes and flag alone (the pack is
+/// immutable), so a replay reports the same rules, values, counts, order and cap flag. Direct-mapped: a new item takes over its slot. One per worker (not thread-safe). The
 /// remembered values are credentials in memory only, like the exchange they came from; nothing here is written anywhere.
 /// </summary>
 internal sealed class ScanMemo
@@ -32,11 +34,11 @@ internal sealed class ScanMemo
     public long Replays { get; private set; }
 
     /// <summary>Reports the remembered matches of <paramref name="data"/> to <paramref name="receiver"/>; false when it is not remembered (then scan and record it).</summary>
-    public bool TryReplay(ReadOnlySpan<byte> data, bool json, IMatchReceiver receiver, out bool capped)
+    public bool TryReplay(long flow, ReadOnlySpan<byte> data, bool json, IMatchReceiver receiver, out bool capped)
     {
         capped = false;
-        var entry = _slots[Slot(data, json)];
-        if (entry is null || !entry.Valid || entry.Json != json || !data.SequenceEqual(entry.Key.AsSpan(0, entry.KeyLength)))
+        var entry = _slots[Slot(flow, data, json)];
+        if (entry is null || !entry.Valid || entry.Flow != flow || entry.Json != json || !data.SequenceEqual(entry.Key.AsSpan(0, entry.KeyLength)))
         {
             return false;
         }
@@ -52,9 +54,9 @@ internal sealed class ScanMemo
     }
 
     /// <summary>Starts remembering a scan of <paramref name="data"/> (its slot is invalid until <see cref="EndRecord"/>).</summary>
-    public void BeginRecord(ReadOnlySpan<byte> data, bool json)
+    public void BeginRecord(long flow, ReadOnlySpan<byte> data, bool json)
     {
-        var slot = Slot(data, json);
+        var slot = Slot(flow, data, json);
         var entry = _slots[slot] ??= new Entry();
         entry.Valid = false;
         if (entry.Key.Length < data.Length)
@@ -64,6 +66,7 @@ internal sealed class ScanMemo
 
         data.CopyTo(entry.Key);
         entry.KeyLength = data.Length;
+        entry.Flow = flow;
         entry.Json = json;
         entry.Matches.Clear();
         entry.ValuesLength = 0;
@@ -99,11 +102,11 @@ internal sealed class ScanMemo
         }
     }
 
-    /// <summary>Length, JSON flag and three 8-byte words (start, middle, end): values that repeat differ there too, and it costs the same for every length.</summary>
-    private static int Slot(ReadOnlySpan<byte> data, bool json)
+    /// <summary>Flow, length, JSON flag and three 8-byte words (start, middle, end): values that repeat differ there too, and it costs the same for every length. The flow spreads connections sending the same value over different slots.</summary>
+    private static int Slot(long flow, ReadOnlySpan<byte> data, bool json)
     {
         const ulong Multiplier = 0x9E3779B97F4A7C15;
-        var hash = ((ulong)data.Length << 1) | (json ? 1UL : 0);
+        var hash = ((((ulong)flow * Multiplier) ^ (ulong)data.Length) << 1) | (json ? 1UL : 0);
         if (data.Length >= sizeof(ulong))
         {
             hash = (hash ^ BinaryPrimitives.ReadUInt64LittleEndian(data)) * Multiplier;
@@ -127,6 +130,7 @@ internal sealed class ScanMemo
     {
         public byte[] Key = [];
         public int KeyLength;
+        public long Flow;
         public bool Json;
         public bool Capped;
         public bool Valid;

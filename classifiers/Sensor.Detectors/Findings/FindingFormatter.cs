@@ -41,12 +41,24 @@ public sealed class FindingFormatter
     /// <summary>Length-only preview for a value no rule names (a third-party token in an AI body).</summary>
     public static string RedactLength(int length) => string.Create(CultureInfo.InvariantCulture, $"…({length})");
 
-    /// <summary>The shared fingerprint (<see cref="SecretRedaction.Fingerprint"/>); payment cards and IBANs over their letters and digits only.</summary>
+    /// <summary>The shared fingerprint (<see cref="SecretRedaction.Fingerprint(in ShortHmac, ReadOnlySpan{char})"/>); payment cards and IBANs over their letters and digits only.</summary>
     public string Fingerprint(DetectorRule? rule, ReadOnlySpan<char> value)
+    {
+        Span<byte> mac = stackalloc byte[SecretRedaction.FingerprintMacBytes];
+        FingerprintMac(rule, value, mac);
+        return FingerprintText(mac);
+    }
+
+    /// <summary>The text of a fingerprint from its MAC (<see cref="FingerprintMac"/>).</summary>
+    public static string FingerprintText(ReadOnlySpan<byte> mac) => SecretRedaction.FingerprintText(mac);
+
+    /// <summary>The MAC behind <see cref="Fingerprint"/> (<see cref="SecretRedaction.FingerprintMacBytes"/> bytes): dedupe compares it before the text is made.</summary>
+    public void FingerprintMac(DetectorRule? rule, ReadOnlySpan<char> value, Span<byte> mac)
     {
         if (rule?.Scanner is not ("payment_card" or "iban"))
         {
-            return SecretRedaction.Fingerprint(_keyed, value);
+            SecretRedaction.FingerprintMac(_keyed, value, mac);
+            return;
         }
 
         var rented = value.Length > 1024 ? ArrayPool<char>.Shared.Rent(value.Length) : null;
@@ -62,7 +74,7 @@ public sealed class FindingFormatter
                 }
             }
 
-            return SecretRedaction.Fingerprint(_keyed, kept[..n]);
+            SecretRedaction.FingerprintMac(_keyed, kept[..n], mac);
         }
         finally
         {

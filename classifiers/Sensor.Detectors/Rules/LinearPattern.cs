@@ -27,10 +27,19 @@ internal sealed class LinearPattern
     private readonly Node _start;
     private readonly SearchValues<char> _first;
 
-    private LinearPattern(Node start, SearchValues<char> first)
+    /// <summary>
+    /// The pattern starts with a set taken at least once that never gives a character back, and what follows it cannot
+    /// start with one of its characters (the email's local part before '@', a literal prefix): every start inside a run
+    /// of the set either stops inside the run (where what follows fails) or at its end, where what follows is the same
+    /// attempt for each of them. So one attempt answers for the whole run.
+    /// </summary>
+    private readonly bool _oneAttemptPerRun;
+
+    private LinearPattern(Node start, SearchValues<char> first, bool oneAttemptPerRun)
     {
         _start = start;
         _first = first;
+        _oneAttemptPerRun = oneAttemptPerRun;
     }
 
     public enum Status
@@ -48,6 +57,9 @@ internal sealed class LinearPattern
         Alternation,
         EndAnchor,
         Accept,
+
+        /// <summary>A greedy count on a group of fixed strings with distinct first characters (<see cref="LinearPatternParser.LoopElement"/>).</summary>
+        Loop,
     }
 
     public static int Budget(int inputLength) => BaseSteps + (StepsPerChar * inputLength);
@@ -66,7 +78,7 @@ internal sealed class LinearPattern
         Collect(start, nodes);
         foreach (var node in nodes)
         {
-            if (node.Kind == Kind.Set && node.Min < node.Max)
+            if (node.Kind is Kind.Set or Kind.Loop && node.Min < node.Max)
             {
                 var next = new bool[256];
                 node.Backtrack = !First(node.Next!, next) && Overlaps(node.Bits!, next);
@@ -79,7 +91,9 @@ internal sealed class LinearPattern
             return null;
         }
 
-        return new LinearPattern(start, SearchValues.Create([.. Members(first)]));
+        var followers = new bool[256];
+        var oneAttemptPerRun = start.Kind == Kind.Set && start.Min >= 1 && !First(start.Next!, followers) && !Overlaps(start.Bits!, followers);
+        return new LinearPattern(start, SearchValues.Create([.. Members(first)]), oneAttemptPerRun);
     }
 
     /// <summary>The leftmost match at or after <paramref name="from"/>, as Regex.EnumerateMatches would give it next.</summary>
@@ -99,6 +113,33 @@ internal sealed class LinearPattern
             at += skip;
             budget -= 1 + (skip >> 4);
             int end;
+            if (_oneAttemptPerRun)
+            {
+                runEnd = at + RunLength(_start, input[at..]);
+                budget -= 1 + ((runEnd - at) >> 4);
+
+                // Starts more than Max before the run's end stop inside it; the first one that reaches the end is the
+                // leftmost that can match, and the starts after it make the same attempt (or take fewer than Min).
+                at = Math.Max(at, (int)Math.Max(0, runEnd - (long)_start.Max));
+                if (runEnd - at >= _start.Min)
+                {
+                    end = MatchAt(_start.Next!, input, runEnd, ref budget);
+                    if (end >= 0)
+                    {
+                        (index, length) = (at, end - at);
+                        return Status.Found;
+                    }
+
+                    if (end == OverBudgetEnd || budget < 0)
+                    {
+                        return Status.OverBudget;
+                    }
+                }
+
+                at = runEnd;
+                continue;
+            }
+
             if (_start.Kind == Kind.Set)
             {
                 // Starts inside one run of the first set share its end: read each run once, not once per start.
@@ -133,6 +174,9 @@ internal sealed class LinearPattern
         return Status.None;
     }
 
+    /// <summary>Counts up to this are taken a character at a time (<see cref="CountIn"/>): below it a SearchValues call costs more than the loop.</summary>
+    private const int ShortCount = 8;
+
     private const int NoMatchEnd = -1;
     private const int OverBudgetEnd = -2;
 
@@ -146,6 +190,29 @@ internal sealed class LinearPattern
                     return at;
                 case Kind.EndAnchor:
                     return at == input.Length || (at == input.Length - 1 && input[at] == '\n') ? at : NoMatchEnd;
+                case Kind.Set when node.Max == 1 && node.Min == 1:
+                    // One literal character (most nodes: a prefix such as sk-ant-api03- is 13 of them): the general
+                    // case below inline, with the same budget (a count of 1 or 0; such a node never gives back).
+                    if (at >= input.Length)
+                    {
+                        return NoMatchEnd;
+                    }
+
+                    var member = input[at] < 256 && node.Bits![input[at]];
+                    budget -= member ? 2 : 1;
+                    if (budget < 0)
+                    {
+                        return OverBudgetEnd;
+                    }
+
+                    if (!member)
+                    {
+                        return NoMatchEnd;
+                    }
+
+                    at++;
+                    node = node.Next!;
+                    break;
                 case Kind.Set:
                     var limit = (int)Math.Min(node.Max, input.Length - at);
                     if (limit < node.Min)
@@ -153,11 +220,7 @@ internal sealed class LinearPattern
                         return NoMatchEnd;
                     }
 
-                    var count = input.Slice(at, limit).IndexOfAnyExcept(node.Values!);
-                    if (count < 0)
-                    {
-                        count = limit;
-                    }
+                    var count = CountIn(node, input.Slice(at, limit));
 
                     budget -= 1 + count;
                     if (budget < 0)
@@ -178,6 +241,8 @@ internal sealed class LinearPattern
                     at += count;
                     node = node.Next!;
                     break;
+                case Kind.Loop:
+                    return AfterLoop(node, input, at, ref budget);
                 default:
                     foreach (var alternative in node.Alternatives!)
                     {
@@ -192,6 +257,41 @@ internal sealed class LinearPattern
                     return NoMatchEnd;
             }
         }
+    }
+
+    /// <summary>The whole run of the node's set at the start of <paramref name="span"/>: one table look-up when it is a single character (a literal prefix), else a vector search.</summary>
+    private static int RunLength(Node node, ReadOnlySpan<char> span)
+    {
+        if (span.Length < 2 || span[1] >= 256 || !node.Bits![span[1]])
+        {
+            return span.IsEmpty ? 0 : 1; // the caller found span[0] in the set
+        }
+
+        var run = span.IndexOfAnyExcept(node.Values!);
+        return run < 0 ? span.Length : run;
+    }
+
+    /// <summary>
+    /// How many leading characters of <paramref name="span"/> are in the node's set. Literal characters and short
+    /// counts (most nodes: a prefix such as <c>sk-ant-api03-</c> is 13 one-character sets) are read from its table;
+    /// the vector search only pays off past a few characters.
+    /// </summary>
+    private static int CountIn(Node node, ReadOnlySpan<char> span)
+    {
+        if (span.Length <= ShortCount)
+        {
+            var bits = node.Bits!;
+            var i = 0;
+            while (i < span.Length && span[i] < 256 && bits[span[i]])
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        var count = span.IndexOfAnyExcept(node.Values!);
+        return count < 0 ? span.Length : count;
     }
 
     /// <summary>
@@ -227,6 +327,114 @@ internal sealed class LinearPattern
         return NoMatchEnd;
     }
 
+    /// <summary>
+    /// A loop node at <paramref name="at"/>: takes iterations while one of its strings matches (at most one can: their
+    /// first characters differ), up to Max, then the rest of the pattern; when that may start with a loop character it
+    /// gives whole iterations back, last first, down to Min, as backtracking does. The iteration ends are kept for that
+    /// in a pooled array (the loop runs over a window, so at most its length).
+    /// </summary>
+    private static int AfterLoop(Node node, ReadOnlySpan<char> input, int at, ref int budget)
+    {
+        int[]? ends = null;
+        try
+        {
+            var count = 0;
+            var position = at;
+            while (count < node.Max && position < input.Length)
+            {
+                var length = IterationLength(node.Strings!, input, position);
+                if (length == 0)
+                {
+                    break;
+                }
+
+                if (node.Backtrack)
+                {
+                    if (ends is null || count == ends.Length)
+                    {
+                        var larger = ArrayPool<int>.Shared.Rent(Math.Max(64, count * 2));
+                        ends?.AsSpan(0, count).CopyTo(larger);
+                        if (ends is not null)
+                        {
+                            ArrayPool<int>.Shared.Return(ends);
+                        }
+
+                        ends = larger;
+                    }
+
+                    ends[count] = position + length;
+                }
+
+                position += length;
+                count++;
+            }
+
+            budget -= 1 + (position - at);
+            if (budget < 0)
+            {
+                return OverBudgetEnd;
+            }
+
+            if (count < node.Min)
+            {
+                return NoMatchEnd;
+            }
+
+            if (!node.Backtrack)
+            {
+                return MatchAt(node.Next!, input, position, ref budget);
+            }
+
+            for (var taken = count; taken >= node.Min; taken--)
+            {
+                var end = MatchAt(node.Next!, input, taken == 0 ? at : ends![taken - 1], ref budget);
+                if (end != NoMatchEnd)
+                {
+                    return end;
+                }
+
+                if (--budget < 0)
+                {
+                    return OverBudgetEnd;
+                }
+            }
+
+            return NoMatchEnd;
+        }
+        finally
+        {
+            if (ends is not null)
+            {
+                ArrayPool<int>.Shared.Return(ends);
+            }
+        }
+    }
+
+    /// <summary>The length of the one string of <paramref name="strings"/> that matches at <paramref name="at"/>, or 0.</summary>
+    private static int IterationLength(bool[][][] strings, ReadOnlySpan<char> input, int at)
+    {
+        foreach (var text in strings)
+        {
+            if (at + text.Length > input.Length)
+            {
+                continue;
+            }
+
+            var i = 0;
+            while (i < text.Length && input[at + i] < 256 && text[i][input[at + i]])
+            {
+                i++;
+            }
+
+            if (i == text.Length)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Builds the nodes of <paramref name="elements"/> back to front, each pointing at what follows it (across group ends).</summary>
     private static Node Link(List<Element> elements, Node next)
     {
@@ -236,11 +444,26 @@ internal sealed class LinearPattern
             {
                 SetElement s => new Node { Kind = Kind.Set, Bits = s.Set, Values = SearchValues.Create([.. Members(s.Set)]), Min = s.Min, Max = s.Max, Next = next },
                 AltElement a => new Node { Kind = Kind.Alternation, Alternatives = [.. a.Alternatives.Select(alt => Link(alt, next))], Next = next },
+                LoopElement l => new Node { Kind = Kind.Loop, Strings = l.Alternatives, Bits = LoopFirst(l.Alternatives), Min = l.Min, Max = l.Max, Next = next },
                 _ => new Node { Kind = Kind.EndAnchor, Next = next },
             };
         }
 
         return next;
+    }
+
+    private static bool[] LoopFirst(bool[][][] strings)
+    {
+        var first = new bool[256];
+        foreach (var text in strings)
+        {
+            for (var c = 0; c < 256; c++)
+            {
+                first[c] |= text[0][c];
+            }
+        }
+
+        return first;
     }
 
     private static void Collect(Node node, List<Node> nodes)
@@ -276,7 +499,7 @@ internal sealed class LinearPattern
             case Kind.EndAnchor:
                 first['\n'] = true;
                 return false;
-            case Kind.Set:
+            case Kind.Set or Kind.Loop:
                 for (var c = 0; c < 256; c++)
                 {
                     first[c] |= node.Bits![c];
@@ -299,7 +522,7 @@ internal sealed class LinearPattern
     {
         Kind.Accept => true,
         Kind.EndAnchor => MayBeEmpty(node.Next!),
-        Kind.Set => node.Min == 0 && MayBeEmpty(node.Next!),
+        Kind.Set or Kind.Loop => node.Min == 0 && MayBeEmpty(node.Next!),
         _ => node.Alternatives!.Any(MayBeEmpty),
     };
 
@@ -337,5 +560,8 @@ internal sealed class LinearPattern
         public int Max;
         public Node? Next;
         public Node[]? Alternatives;
+
+        /// <summary>A loop's strings: per string, the set of each of its characters.</summary>
+        public bool[][][]? Strings;
     }
 }

@@ -5,8 +5,9 @@ namespace Sensor.Detectors.Rules;
 /// <summary>
 /// Reads the regex subset <see cref="LinearPattern"/> runs: literals, escapes, classes, <c>.</c>, <c>\s \d \w</c> and
 /// their negations, greedy <c>? * + {n} {n,} {n,m}</c> on a character, groups <c>(…)</c>, <c>(?:…)</c>,
-/// <c>(?i:…)</c> with alternation, a bounded greedy count on a group, a leading <c>(?i)</c> and a final <c>$</c>.
-/// Anything else (lazy quantifiers, anchors, lookarounds, class subtraction, * or + on a group) returns null: that
+/// <c>(?i:…)</c> with alternation, a bounded greedy count on a group, any greedy count on a group of fixed strings that
+/// start differently (<see cref="LoopElement"/>), a leading <c>(?i)</c> and a final <c>$</c>.
+/// Anything else (lazy quantifiers, anchors, lookarounds, class subtraction, * or + on other groups) returns null: that
 /// rule keeps its NonBacktracking regex. Sets are over Latin-1 (0-255): the engine widens bytes one for one.
 /// </summary>
 internal sealed class LinearPatternParser
@@ -35,6 +36,14 @@ internal sealed class LinearPatternParser
     internal sealed record AltElement(List<List<Element>> Alternatives) : Element;
 
     internal sealed record EndAnchorElement : Element;
+
+    /// <summary>
+    /// A greedy count on a group whose alternatives are fixed strings of single characters (each set taken once) with
+    /// pairwise disjoint first characters, e.g. the PEM body's <c>(?:[A-Za-z0-9+/=\s:,.]|-[A-Za-z]){64,}</c>: at any
+    /// position at most one alternative can match, and in one way only, so the iterations are a single chain and
+    /// backtracking can only give whole iterations back, last first (Regex's order).
+    /// </summary>
+    internal sealed record LoopElement(bool[][][] Alternatives, int Min, int Max) : Element;
 
     public static List<Element>? Parse(string source)
     {
@@ -178,9 +187,21 @@ internal sealed class LinearPatternParser
             return true;
         }
 
+        if (max > MaxGroupRepeat)
+        {
+            // An unbounded or long count: only a group whose iterations cannot be matched two ways (see LoopElement).
+            if (LoopAlternatives(alternatives) is not { } loop)
+            {
+                return false;
+            }
+
+            sequence.Add(new LoopElement(loop, min, max));
+            return true;
+        }
+
         // {n,m} on a group: n copies, then m - n nested greedy optionals (Regex's order: one more iteration first).
         // A group that can match empty would meet Regex's empty-iteration rule, so only non-empty groups loop.
-        if (max > MaxGroupRepeat || (min != max && alternatives.Any(a => MinLength(a) == 0)))
+        if (min != max && alternatives.Any(a => MinLength(a) == 0))
         {
             return false;
         }
@@ -205,6 +226,33 @@ internal sealed class LinearPatternParser
 
         sequence.AddRange(optional);
         return true;
+    }
+
+    /// <summary>The group's alternatives as character-set strings when they qualify for a <see cref="LoopElement"/>, else null.</summary>
+    private static bool[][][]? LoopAlternatives(List<List<Element>> alternatives)
+    {
+        var strings = new bool[alternatives.Count][][];
+        for (var a = 0; a < alternatives.Count; a++)
+        {
+            if (alternatives[a].Count == 0 || alternatives[a].Any(e => e is not SetElement { Min: 1, Max: 1 }))
+            {
+                return null;
+            }
+
+            strings[a] = [.. alternatives[a].Select(e => ((SetElement)e).Set)];
+            for (var b = 0; b < a; b++)
+            {
+                for (var c = 0; c < 256; c++)
+                {
+                    if (strings[a][0][c] && strings[b][0][c])
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
+
+        return strings;
     }
 
     private static int Size(List<Element> sequence) => sequence.Sum(e => e is AltElement a ? 1 + a.Alternatives.Sum(Size) : 1);

@@ -55,18 +55,26 @@ public static class SecretRedaction
     /// <summary><see cref="Fingerprint(ReadOnlySpan{byte}, ReadOnlySpan{char})"/> under a key prepared by <see cref="FingerprintKey"/>.</summary>
     public static string Fingerprint(in ShortHmac keyed, ReadOnlySpan<char> value)
     {
+        Span<byte> mac = stackalloc byte[FingerprintMacBytes];
+        FingerprintMac(keyed, value, mac);
+        return FingerprintText(mac);
+    }
+
+    /// <summary>Bytes of the MAC behind a fingerprint (<see cref="FingerprintMac"/>).</summary>
+    public const int FingerprintMacBytes = HMACSHA256.HashSizeInBytes;
+
+    /// <summary>
+    /// The MAC <see cref="Fingerprint(in ShortHmac, ReadOnlySpan{char})"/> writes in hex, into <paramref name="mac"/>
+    /// (<see cref="FingerprintMacBytes"/>): for a caller that compares fingerprints before it needs their text.
+    /// </summary>
+    public static void FingerprintMac(in ShortHmac keyed, ReadOnlySpan<char> value, Span<byte> mac)
+    {
         var rented = value.Length > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(value.Length) : null;
         var bytes = rented is null ? stackalloc byte[value.Length] : rented.AsSpan(0, value.Length);
         try
         {
             var n = Encoding.Latin1.GetBytes(value, bytes);
-            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            keyed.Compute(bytes[..n], default, mac);
-            return string.Create(FingerprintPrefix.Length + (2 * HMACSHA256.HashSizeInBytes), mac, static (chars, mac) =>
-            {
-                FingerprintPrefix.CopyTo(chars);
-                Convert.TryToHexStringLower(mac, chars[FingerprintPrefix.Length..], out _);
-            });
+            keyed.Compute(bytes[..n], default, mac[..FingerprintMacBytes]);
         }
         finally
         {
@@ -77,6 +85,14 @@ public static class SecretRedaction
             }
         }
     }
+
+    /// <summary>A fingerprint's text from its MAC: <c>hmac-sha256:</c> + 64 lower-case hex characters.</summary>
+    public static string FingerprintText(ReadOnlySpan<byte> mac) =>
+        string.Create(FingerprintPrefix.Length + (2 * FingerprintMacBytes), mac[..FingerprintMacBytes], static (chars, mac) =>
+        {
+            FingerprintPrefix.CopyTo(chars);
+            Convert.TryToHexStringLower(mac, chars[FingerprintPrefix.Length..], out _);
+        });
 
     private const string FingerprintPrefix = "hmac-sha256:";
 }

@@ -68,6 +68,9 @@ public sealed class FingerprintKeyTests : IDisposable
         Assert.NotEqual(a.Fingerprint(rule, "value"), b.Fingerprint(rule, "value"));
         var card = DetectorFixture.Pack.PaymentCard!;
         Assert.Equal(a.Fingerprint(card, "4111111111111111"), a.Fingerprint(card, "4111 1111-1111 1111"));
+        Span<byte> mac = stackalloc byte[Sensor.Core.Security.SecretRedaction.FingerprintMacBytes];
+        a.FingerprintMac(card, "4111 1111-1111 1111", mac);
+        Assert.Equal(a.Fingerprint(card, "4111111111111111"), FindingFormatter.FingerprintText(mac));
         Assert.Equal("ghp_…(40)", FindingFormatter.Redact(rule, "ghp_" + new string('y', 36)));
         Assert.Equal("…(40)", FindingFormatter.Redact(rule, new string('y', 40))); // a value not starting with the format prefix shows nothing
     }
@@ -88,6 +91,13 @@ public sealed class FingerprintKeyTests : IDisposable
         var keyed = Sensor.Core.Security.SecretRedaction.FingerprintKey(key);
         Assert.Equal(expected, Sensor.Core.Security.SecretRedaction.Fingerprint(keyed, value));
         Assert.Equal(expected, new FindingFormatter(key).Fingerprint(null, value));
+
+        // The MAC the inspector dedupes on is the one the text spells.
+        Span<byte> mac = stackalloc byte[Sensor.Core.Security.SecretRedaction.FingerprintMacBytes];
+        new FindingFormatter(key).FingerprintMac(null, value, mac);
+        Assert.Equal(expected, FindingFormatter.FingerprintText(mac));
+        Sensor.Core.Security.SecretRedaction.FingerprintMac(keyed, value, mac);
+        Assert.Equal(expected, Sensor.Core.Security.SecretRedaction.FingerprintText(mac));
     }
 
     [Fact]

@@ -197,6 +197,23 @@ public class InspectorTests
     }
 
     [Fact]
+    public void Dedupe_KeepsEveryFieldOfItsKey_LocationTypeAndValue()
+    {
+        // The key compares the fingerprint's MAC, not its text: another location, another value or another stream is a new finding.
+        var (inspector, recorder) = DetectorFixture.Inspector();
+        var exchange = DetectorFixture.Exchange("api.openai.com");
+        DetectorFixture.Inspect(inspector, PayloadLocation.RequestBody, "{\"input\":\"mail alice@example.org\"}", exchange);
+        DetectorFixture.Inspect(inspector, PayloadLocation.ResponseBody, "{\"input\":\"mail alice@example.org\"}", exchange, Direction.ToClient);
+        DetectorFixture.Inspect(inspector, PayloadLocation.RequestBody, "{\"input\":\"mail alicf@example.org\"}", exchange);
+        DetectorFixture.Inspect(inspector, PayloadLocation.RequestBody, "{\"input\":\"mail alice@example.org\"}", new HttpExchange(exchange.Flow, "HTTP/2", 0, streamId: 3) { Host = "api.openai.com" });
+        DetectorFixture.Inspect(inspector, PayloadLocation.RequestBody, "{\"input\":\"again alicf@example.org and alice@example.org\"}", exchange);
+        var findings = DetectorFixture.Findings(recorder).ToList();
+        Assert.Equal(4, findings.Count);
+        Assert.Equal(2, findings.Select(f => f.Fingerprint).Distinct().Count());
+        Assert.All(findings, f => Assert.Matches("^hmac-sha256:[0-9a-f]{64}$", f.Fingerprint));
+    }
+
+    [Fact]
     public void ResponseDirection_IsToClient()
     {
         var (inspector, recorder) = DetectorFixture.Inspector();

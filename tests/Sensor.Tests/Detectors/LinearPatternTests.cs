@@ -24,7 +24,7 @@ public class LinearPatternTests
     public void ShippedPack_BusiestRules_UseTheDirectMatcher()
     {
         var direct = DetectorFixture.Pack.Rules.Where(r => r.Linear is not null).Select(r => r.Id).ToHashSet();
-        foreach (var id in new[] { "bearer-token", "jwt", "anthropic-api-key", "anthropic-session-key", "openai-api-key", "google-api-key", "github-ghp", "aws-access-key-id", "aws-secret-access-key", "notion-token", "slack-bot-token", "atlassian-api-token", "email", "atlassian-context-token" })
+        foreach (var id in new[] { "pem-private-key", "bearer-token", "jwt", "anthropic-api-key", "anthropic-session-key", "openai-api-key", "google-api-key", "github-ghp", "aws-access-key-id", "aws-secret-access-key", "notion-token", "slack-bot-token", "atlassian-api-token", "email", "atlassian-context-token" })
         {
             Assert.Contains(id, direct);
         }
@@ -68,6 +68,12 @@ public class LinearPatternTests
     [InlineData("(?:ab|a){1,3}b")]
     [InlineData("x(?:[a-d](?:[a-d-]{0,5}[a-d])?\\.){1,4}(?:xn--[a-d-]{1,3}|[a-z]{2,4})")]
     [InlineData("(?i)(?:ab|cd)[ \\t\\w.-]{0,5}[\\s'\"]{0,3}(?:=|>|:{1,3}=|:|=>|,)[`'\"\\s=]{0,3}[a-z0-9]{4}")]
+    [InlineData("(?:ab)+c")] // loops: a group of fixed strings with distinct first characters
+    [InlineData("x(?:[a-c0-9]|-[a-z]){3,}--y")] // the PEM body's shape: gives iterations back to the '-' that follows
+    [InlineData("(?:a|bc){0,20}b")]
+    [InlineData("(?:[a-d]|-[A-Z]){2,12}-?[a-d]")]
+    [InlineData("(?i)q(?:a|bc|-d){9,}")]
+    [InlineData("(?:[a-d\\s]|-[a-d]){4,}(?: x)?-+z")]
     public void HandWrittenPatterns_MatchWhatTheRegexMatches(string pattern)
     {
         var linear = LinearPattern.TryCreate(pattern);
@@ -93,7 +99,8 @@ public class LinearPatternTests
     [Theory]
     [InlineData("a+?b")] // lazy
     [InlineData("\\bfoo")] // anchors other than a final $
-    [InlineData("(?:ab)+")] // unbounded loop over a group
+    [InlineData("(?:ab|ac)+")] // unbounded loop over a group whose strings start alike
+    [InlineData("(?:a+|b)+c")] // unbounded loop over a group that is not fixed strings
     [InlineData("(?:a?){1,3}b")] // a bounded loop over a group that may match empty
     [InlineData("a*")] // may match empty
     [InlineData("[a-z-[aeiou]]x")] // class subtraction
@@ -224,6 +231,25 @@ public class LinearPatternTests
                     break;
                 case LinearPatternParser.AltElement alternation:
                     Generate(alternation.Alternatives[random.Next(alternation.Alternatives.Count)], random, text);
+                    break;
+                case LinearPatternParser.LoopElement loop:
+                    var iterations = loop.Min + random.Next(0, (int)Math.Min(loop.Max - (long)loop.Min, 12) + 1);
+                    if (random.Next(10) == 0 && loop.Max > loop.Min)
+                    {
+                        iterations = (int)Math.Min(loop.Max, loop.Min + 200L);
+                    }
+
+                    for (var i = 0; i < iterations; i++)
+                    {
+                        foreach (var set in loop.Alternatives[random.Next(loop.Alternatives.Length)])
+                        {
+                            var chars = Enumerable.Range(0, 256).Where(c => set[c]).ToArray();
+                            var readable = chars.Where(c => c is > 0x20 and < 0x7F).ToArray();
+                            var from = readable.Length > 0 && random.Next(8) != 0 ? readable : chars;
+                            text.Append((char)from[random.Next(from.Length)]);
+                        }
+                    }
+
                     break;
             }
         }

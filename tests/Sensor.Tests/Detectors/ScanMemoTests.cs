@@ -31,12 +31,12 @@ public class ScanMemoTests
                 continue;
             }
 
-            AssertMemoAnswersLikeTheEngine(memo, engine, data, SecretInspector.IsJson(source.ContentType, data), $"{location} ({data.Length} B)");
+            AssertMemoAnswersLikeTheEngine(memo, engine, data, SecretInspector.IsJson(source.ContentType, data), $"{location} ({data.Length} B)", source.Flow?.FlowId ?? 0);
             checkedItems++;
         }
 
         Assert.True(checkedItems > 1000, $"{checkedItems} header values and URLs");
-        Assert.True(memo.Replays > checkedItems / 2, $"{memo.Replays} of {checkedItems} replayed");
+        Assert.True(memo.Replays > checkedItems / 3, $"{memo.Replays} of {checkedItems} replayed"); // within connections only: 1,886 of 4,074
     }
 
     [Theory]
@@ -88,6 +88,37 @@ public class ScanMemoTests
     }
 
     [Fact]
+    public void SameBytes_OnAnotherConnection_AreScannedAgain()
+    {
+        // Never across connections: a replayed capture (the same sessions again) must pay for its scans like live traffic.
+        var memo = new ScanMemo();
+        var engine = new DetectorEngine(DetectorFixture.Pack);
+        var data = Encoding.UTF8.GetBytes("Bearer " + InspectorTests.GitHubToken());
+        Assert.Equal(1, AssertMemoAnswersLikeTheEngine(memo, engine, data, json: false, "flow 7", flow: 7));
+        Assert.Equal(1, AssertMemoAnswersLikeTheEngine(memo, engine, data, json: false, "flow 8", flow: 8));
+        Assert.Equal(0, memo.Replays);
+        Assert.Equal(1, AssertMemoAnswersLikeTheEngine(memo, engine, data, json: false, "flow 8 again", flow: 8));
+        Assert.Equal(1, AssertMemoAnswersLikeTheEngine(memo, engine, data, json: false, "flow 7 again", flow: 7));
+        Assert.Equal(2, memo.Replays);
+    }
+
+    [Fact]
+    public void RepeatedHeader_OnTwoConnections_IsScannedOnEach()
+    {
+        var (inspector, recorder) = DetectorFixture.Inspector();
+        var token = InspectorTests.GitHubToken();
+        var first = DetectorFixture.Exchange("api.example.com");
+        var other = new HttpExchange(EventRecorder.Flow(443, flowId: first.Flow.FlowId + 1), "HTTP/1.1", 0) { Host = "api.example.com", Method = "POST", Target = "/v1/messages" };
+        foreach (var exchange in new[] { first, other })
+        {
+            DetectorFixture.Inspect(inspector, PayloadLocation.RequestHeader("x-forwarded-token"), "Bearer " + token, exchange);
+        }
+
+        Assert.Equal(2, DetectorFixture.Findings(recorder).Count(f => f.Type == "github_pat"));
+        Assert.Equal(0, inspector.MemoReplays);
+    }
+
+    [Fact]
     public void RepeatedHeader_OnTwoExchanges_IsRedactedAndReportedOnEach()
     {
         var (inspector, recorder) = DetectorFixture.Inspector();
@@ -109,13 +140,13 @@ public class ScanMemoTests
     }
 
     /// <summary>Asks the memo, scanning and recording on a miss; asserts a replay equals a fresh scan. Returns the number of reports.</summary>
-    private static int AssertMemoAnswersLikeTheEngine(ScanMemo memo, DetectorEngine engine, byte[] data, bool json, string name)
+    private static int AssertMemoAnswersLikeTheEngine(ScanMemo memo, DetectorEngine engine, byte[] data, bool json, string name, long flow = 1)
     {
         var expected = new Recorder(null);
         engine.Scan(data, json, expected);
         var expectedCapped = engine.LastScanCapped;
         var replayed = new Recorder(null);
-        if (memo.TryReplay(data, json, replayed, out var capped))
+        if (memo.TryReplay(flow, data, json, replayed, out var capped))
         {
             Assert.True(expected.Found.SequenceEqual(replayed.Found), $"{name}: scan {Describe(expected)} replay {Describe(replayed)}");
             Assert.Equal(expectedCapped, capped);
@@ -123,7 +154,7 @@ public class ScanMemoTests
         else
         {
             Assert.Empty(replayed.Found);
-            memo.BeginRecord(data, json);
+            memo.BeginRecord(flow, data, json);
             engine.Scan(data, json, new Recorder(memo));
             memo.EndRecord(engine.LastScanCapped);
         }
