@@ -6,10 +6,34 @@ namespace Sensor.Core.Payloads;
 /// </summary>
 public sealed class HttpBody
 {
+    /// <summary>Smallest buffer made for a body of unknown size (as the growth from empty always had).</summary>
+    private const int MinBufferBytes = 256;
+
+    /// <summary>The kept bytes while <see cref="_segments"/> is null; else their full prefix, the rest being in the segments.</summary>
     private byte[] _buffer = [];
 
+    /// <summary>
+    /// Bytes that did not fit in <see cref="_buffer"/>, in order; all full but the last (<see cref="_lastUsed"/> bytes).
+    /// A body of unknown size (chunked, content-coded, an event stream) grows here without copying what it holds, and
+    /// is joined into one buffer only when <see cref="Content"/> is read: most event-stream bodies never are, and
+    /// doubling one buffer by copying allocated about three times their size.
+    /// </summary>
+    private List<byte[]>? _segments;
+    private int _lastUsed;
+
     /// <summary>Decoded bytes kept (at most the cap the session was configured with).</summary>
-    public ReadOnlyMemory<byte> Content => _buffer.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Content
+    {
+        get
+        {
+            if (_segments is not null)
+            {
+                Join();
+            }
+
+            return _buffer.AsMemory(0, Length);
+        }
+    }
 
     public int Length { get; private set; }
 
@@ -29,7 +53,7 @@ public sealed class HttpBody
     public void Reserve(long expected, int cap)
     {
         var size = (int)Math.Min(expected, cap);
-        if (size > _buffer.Length)
+        if (_segments is null && size > _buffer.Length)
         {
             Array.Resize(ref _buffer, size);
         }
@@ -51,12 +75,64 @@ public sealed class HttpBody
             return;
         }
 
-        if (Length + decoded.Length > _buffer.Length)
+        if (_segments is null)
         {
-            Array.Resize(ref _buffer, Math.Min(cap, Math.Max(Length + decoded.Length, Math.Max(256, _buffer.Length * 2))));
+            if (Length == 0 && decoded.Length > _buffer.Length)
+            {
+                // The first bytes of a body not reserved for: one buffer of their size (or the minimum).
+                _buffer = new byte[Math.Min(cap, Math.Max(decoded.Length, MinBufferBytes))];
+            }
+
+            var free = Math.Min(_buffer.Length - Length, decoded.Length);
+            decoded[..free].CopyTo(_buffer.AsSpan(Length));
+            Length += free;
+            decoded = decoded[free..];
+            if (decoded.IsEmpty)
+            {
+                return;
+            }
+
+            _segments = [];
+        }
+        else
+        {
+            var last = _segments[^1];
+            var free = Math.Min(last.Length - _lastUsed, decoded.Length);
+            decoded[..free].CopyTo(last.AsSpan(_lastUsed));
+            _lastUsed += free;
+            Length += free;
+            decoded = decoded[free..];
+            if (decoded.IsEmpty)
+            {
+                return;
+            }
         }
 
-        decoded.CopyTo(_buffer.AsSpan(Length));
+        // All held bytes are full: a new segment as large as they are (the doubling a single buffer had), never past
+        // the cap; decoded already fits in cap - Length.
+        var segment = new byte[Math.Max(decoded.Length, Math.Min(Length, cap - Length))];
+        decoded.CopyTo(segment);
+        _segments.Add(segment);
+        _lastUsed = decoded.Length;
         Length += decoded.Length;
+    }
+
+    /// <summary>The buffer and the segments as one buffer of exactly <see cref="Length"/> bytes.</summary>
+    private void Join()
+    {
+        var joined = new byte[Length];
+        _buffer.CopyTo(joined, 0);
+        var at = _buffer.Length;
+        var segments = _segments!;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var used = i == segments.Count - 1 ? _lastUsed : segments[i].Length;
+            segments[i].AsSpan(0, used).CopyTo(joined.AsSpan(at));
+            at += used;
+        }
+
+        _buffer = joined;
+        _segments = null;
+        _lastUsed = 0;
     }
 }

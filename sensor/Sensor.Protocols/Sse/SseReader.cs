@@ -13,6 +13,9 @@ public sealed class SseReader
     // Room for the field name and ": " in front of a maximal data value.
     private const int MaxLineBytes = SseLimits.MaxEventBytes + 64;
     private const int InitialBufferBytes = 256;
+    // First size of the event-type and id buffers: event names and ids are a few dozen bytes (message_start,
+    // content_block_delta, UUIDs), so a stream rarely grows them; they start empty because many streams send neither.
+    private const int InitialFieldBytes = 64;
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
 
@@ -26,9 +29,9 @@ public sealed class SseReader
     private int _dataLength;
     private bool _dataAppended;
     private bool _eventOversized;
-    private readonly byte[] _eventType = new byte[SseLimits.MaxFieldValueBytes];
+    private byte[] _eventType = [];
     private int _eventTypeLength;
-    private readonly byte[] _id = new byte[SseLimits.MaxFieldValueBytes];
+    private byte[] _id = [];
     private int _idLength;
     private long _retry = -1;
     private bool _pendingReset;
@@ -175,12 +178,13 @@ public sealed class SseReader
         }
         else if (field.SequenceEqual("event"u8))
         {
-            if (value.Length > _eventType.Length)
+            if (value.Length > SseLimits.MaxFieldValueBytes)
             {
                 _eventOversized = true;
             }
             else
             {
+                GrowField(ref _eventType, value.Length);
                 value.CopyTo(_eventType);
                 _eventTypeLength = value.Length;
             }
@@ -189,12 +193,13 @@ public sealed class SseReader
         {
             if (value.IndexOf((byte)0) < 0)
             {
-                if (value.Length > _id.Length)
+                if (value.Length > SseLimits.MaxFieldValueBytes)
                 {
                     _eventOversized = true;
                 }
                 else
                 {
+                    GrowField(ref _id, value.Length);
                     value.CopyTo(_id);
                     _idLength = value.Length;
                 }
@@ -315,5 +320,22 @@ public sealed class SseReader
         }
 
         Array.Resize(ref buffer, size);
+    }
+
+    /// <summary>Makes an event-type or id buffer hold <paramref name="needed"/> bytes (at most MaxFieldValueBytes); old bytes need not survive.</summary>
+    private static void GrowField(ref byte[] buffer, int needed)
+    {
+        if (needed <= buffer.Length)
+        {
+            return;
+        }
+
+        var size = Math.Max(InitialFieldBytes, buffer.Length);
+        while (size < needed)
+        {
+            size *= 2;
+        }
+
+        buffer = new byte[Math.Min(size, SseLimits.MaxFieldValueBytes)];
     }
 }

@@ -77,6 +77,26 @@ public sealed class SseReaderTests
     }
 
     [Fact]
+    public void EventTypeAndId_GrowFromShortToTheLimit_AndBeyondTheLimitTheEventIsSkipped()
+    {
+        // The type and id buffers start empty and grow: short, then at the limit, then short again must all read back
+        // exactly, and one byte over the limit skips that event (the id seen before it stays the last event ID).
+        var atLimit = new string('t', SseLimits.MaxFieldValueBytes);
+        var idAtLimit = new string('i', SseLimits.MaxFieldValueBytes);
+        var over = new string('o', SseLimits.MaxFieldValueBytes + 1);
+        var events = Read(
+            "event: a\nid: 1\ndata: x\n\n" +
+            $"event: {atLimit}\nid: {idAtLimit}\ndata: y\n\n" +
+            "event: b\nid: 2\ndata: z\n\n" +
+            $"event: {over}\ndata: skipped\n\n" +
+            $"id: {over}\ndata: skipped\n\n" +
+            "data: w\n\n");
+        Assert.Equal(
+            [("a", "x", "1", -1L), (atLimit, "y", idAtLimit, -1L), ("b", "z", "2", -1L), ("message", "w", "2", -1L)],
+            events);
+    }
+
+    [Fact]
     public void AnthropicStream_EverySplitPoint_GivesTheSameEvents()
     {
         var input = Encoding.UTF8.GetBytes(AnthropicStream);
