@@ -76,7 +76,7 @@ public sealed partial class McpThreatDetector : IMcpObserver
 
         if (message.Root is { } parsed)
         {
-            Check(message, parsed);
+            CheckReadable(message, parsed);
             return;
         }
 
@@ -94,7 +94,24 @@ public sealed partial class McpThreatDetector : IMcpObserver
 
         using (document)
         {
-            Check(message, document.RootElement);
+            CheckReadable(message, document.RootElement);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Check"/>, with a string that is not UTF-8 counted as an unreadable message: the JSON reader checks
+    /// structure only and leaves a string's UTF-8 to be found when it is read, and a hostile server's bad bytes must cost
+    /// that message, not quarantine the whole connection.
+    /// </summary>
+    private void CheckReadable(McpMessage message, JsonElement root)
+    {
+        try
+        {
+            Check(message, root);
+        }
+        catch (InvalidOperationException)
+        {
+            _anomalies.Report(AnomalyKind.McpThreatUnreadableMessage, message.TimestampMicros, message.Flow);
         }
     }
 
