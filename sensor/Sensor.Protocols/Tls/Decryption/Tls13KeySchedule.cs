@@ -50,8 +50,29 @@ public static class Tls13KeySchedule
         }
 
         var prk = Prk(hash, trafficSecret); // keyed once for both
-        ExpandLabel(prk, ShortHmac.HashLength(hash), "key"u8, default, key);
-        ExpandLabel(prk, ShortHmac.HashLength(hash), "iv"u8, default, iv);
+        var hashLength = ShortHmac.HashLength(hash);
+        if (key.Length > hashLength || iv.Length > hashLength)
+        {
+            ExpandLabel(prk, hashLength, "key"u8, default, key);
+            ExpandLabel(prk, hashLength, "iv"u8, default, iv);
+            prk.Clear();
+            return;
+        }
+
+        // One HKDF-Expand block each, T(1) = HMAC(PRK, HkdfLabel | 0x01): the two MACs side by side.
+        Span<byte> keyInfo = stackalloc byte[MaxInfo];
+        Span<byte> ivInfo = stackalloc byte[MaxInfo];
+        var keyInfoLength = HkdfLabel("key"u8, default, key.Length, keyInfo);
+        var ivInfoLength = HkdfLabel("iv"u8, default, iv.Length, ivInfo);
+        keyInfo[keyInfoLength++] = 1;
+        ivInfo[ivInfoLength++] = 1;
+        Span<byte> keyBlock = stackalloc byte[ShortHmac.MaxHashLength];
+        Span<byte> ivBlock = stackalloc byte[ShortHmac.MaxHashLength];
+        prk.ComputePair(keyInfo[..keyInfoLength], keyBlock, ivInfo[..ivInfoLength], ivBlock);
+        keyBlock[..key.Length].CopyTo(key);
+        ivBlock[..iv.Length].CopyTo(iv);
+        keyBlock.Clear();
+        ivBlock.Clear();
         prk.Clear();
     }
 

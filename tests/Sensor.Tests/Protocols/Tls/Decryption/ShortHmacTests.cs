@@ -118,6 +118,54 @@ public sealed class ShortHmacTests
         }
     }
 
+    /// <summary>
+    /// Two MACs under one key at once: every pair of message lengths around the one-block edge (111/112 for SHA-384,
+    /// where the two-lane path gives way to two single MACs), random keys of every kind of length, against the BCL.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void ComputePair_MatchesBcl_ForBothMessages(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(6234);
+        for (var i = 0; i < 400; i++)
+        {
+            var key = Bytes(random, random.Next(0, 200));
+            var keyed = ShortHmac.Create(hash, key);
+            var message = Bytes(random, random.Next(0, 130));
+            var other = Bytes(random, i < 200 ? random.Next(0, 20) : random.Next(90, 130));
+            var (mac, otherMac) = (new byte[ShortHmac.HashLength(hash)], new byte[ShortHmac.HashLength(hash)]);
+
+            keyed.ComputePair(message, mac, other, otherMac);
+
+            Assert.True(Bcl(hash, key, message).AsSpan().SequenceEqual(mac), $"{name} key {key.Length} message {message.Length}");
+            Assert.True(Bcl(hash, key, other).AsSpan().SequenceEqual(otherMac), $"{name} key {key.Length} other {other.Length}");
+            keyed.Clear();
+        }
+    }
+
+    /// <summary>A traffic secret's key and IV (derived side by side) against the BCL's HKDF-Expand over the HkdfLabel.</summary>
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void TrafficKeys_MatchBclHkdf_ForRandomSecretsAndEveryKeyLength(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(8446 + name.Length);
+        foreach (var keyLength in new[] { 16, 24, 32, 48, 49, 64, 100 })
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var secret = Bytes(random, ShortHmac.HashLength(hash) + (i % 3));
+                var (key, iv) = (new byte[keyLength], new byte[12]);
+
+                Tls13KeySchedule.TrafficKeys(hash, secret, key, iv);
+
+                Assert.Equal(HKDF.Expand(hash, secret, keyLength, [0, (byte)keyLength, 9, .. "tls13 key"u8, 0]), key);
+                Assert.Equal(HKDF.Expand(hash, secret, 12, [0, 12, 8, .. "tls13 iv"u8, 0]), iv);
+            }
+        }
+    }
+
     [Fact]
     public void Compute_Rfc4231TestCase2()
     {
