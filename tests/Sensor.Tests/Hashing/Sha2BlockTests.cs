@@ -122,6 +122,29 @@ public sealed class Sha2BlockTests
         }
     }
 
+    /// <summary>The four-lane compression against four portable ones: random states, random blocks.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void QuadCompression_EqualsFourPortableOnes_ForRandomStatesAndBlocks(int seed)
+    {
+        var random = new Random(seed + 200);
+        for (var i = 0; i < 200; i++)
+        {
+            var blocks = Bytes(random, 4 * Sha2Block.Sha512BlockLength);
+            var states = new ulong[32];
+            random.NextBytes(MemoryMarshal.AsBytes(states.AsSpan()));
+            var portable = (ulong[])states.Clone();
+
+            Sha2Block.Sha512Quad(states, blocks);
+            for (var lane = 0; lane < 4; lane++)
+            {
+                Sha2Block.Sha512Scalar(portable.AsSpan(8 * lane, 8), blocks.AsSpan(128 * lane, 128));
+            }
+
+            Assert.Equal(portable, states);
+        }
+    }
+
     /// <summary>SHA-384 and SHA-512 of two different one-block messages at once, against the BCL.</summary>
     [Fact]
     public void PairCompression_GivesBclSha384AndSha512_ForEveryOneBlockLength()
@@ -157,6 +180,8 @@ public sealed class Sha2BlockTests
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha256(new uint[8], new byte[63]));
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Pair(new ulong[8], new byte[128], new ulong[7], new byte[128]));
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Pair(new ulong[8], new byte[128], new ulong[8], new byte[127]));
+        Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Quad(new ulong[31], new byte[512]));
+        Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Quad(new ulong[32], new byte[511]));
     }
 
     private static void AssertAllThreeMatchTheBcl(byte[] input)

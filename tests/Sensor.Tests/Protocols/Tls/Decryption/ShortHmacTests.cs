@@ -166,6 +166,67 @@ public sealed class ShortHmacTests
         }
     }
 
+    /// <summary>
+    /// Four secrets' keys and IVs at once against the BCL's HKDF-Expand, for both hashes, the AEADs' key lengths and
+    /// lengths that take the one-at-a-time path (longer than a hash), secrets of the hash length and longer.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void TrafficKeysOfFour_MatchBclHkdf_ForEachSecret(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(7 + name.Length);
+        foreach (var (keyLength, ivLength) in new[] { (16, 12), (32, 12), (48, 48), (49, 12), (32, 60) })
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var secrets = Enumerable.Range(0, 4).Select(n => Bytes(random, ShortHmac.HashLength(hash) + (i % 4 == n ? random.Next(0, 100) : 0))).ToArray();
+                var stride = keyLength + ivLength;
+                var output = new byte[4 * stride];
+
+                Tls13KeySchedule.TrafficKeysOfFour(hash, secrets[0], secrets[1], secrets[2], secrets[3], keyLength, ivLength, output);
+
+                for (var n = 0; n < 4; n++)
+                {
+                    Assert.Equal(HKDF.Expand(hash, secrets[n], keyLength, [0, (byte)keyLength, 9, .. "tls13 key"u8, 0]), output.AsSpan(n * stride, keyLength).ToArray());
+                    Assert.Equal(HKDF.Expand(hash, secrets[n], ivLength, [0, (byte)ivLength, 8, .. "tls13 iv"u8, 0]), output.AsSpan((n * stride) + keyLength, ivLength).ToArray());
+                }
+            }
+        }
+    }
+
+    /// <summary>A TLS 1.3 session's keys derived ahead, per direction, equal each secret's own <see cref="Tls13KeySchedule.TrafficKeys"/>.</summary>
+    [Theory]
+    [InlineData((ushort)0x1301)]
+    [InlineData((ushort)0x1302)]
+    [InlineData((ushort)0x1303)]
+    public void SessionKeys_DerivedAhead_EqualEachSecretsTrafficKeys(ushort cipherSuite)
+    {
+        Assert.True(TlsCipherSuite.TryGet(cipherSuite, out var suite));
+        var random = new Random(cipherSuite);
+        var hashLength = ShortHmac.HashLength(suite.Hash);
+        var store = new TlsKeyStore();
+        var clientRandom = Bytes(random, 32);
+        var labels = new[] { TlsSecretLabel.ClientHandshakeTraffic, TlsSecretLabel.ServerHandshakeTraffic, TlsSecretLabel.ClientTraffic0, TlsSecretLabel.ServerTraffic0 };
+        foreach (var label in labels)
+        {
+            store.Add(label, clientRandom, Bytes(random, hashLength));
+        }
+
+        Assert.True(store.TryGet(clientRandom, out var secrets));
+
+        Assert.Equal(TlsKeyStatus.Ok, TlsSessionKeys.Derive(cipherSuite, TlsSessionKeys.Tls13, secrets, new byte[32], new byte[32], out var client, out var server));
+
+        foreach (var (keys, handshake, traffic) in new[] { (client!, labels[0], labels[2]), (server!, labels[1], labels[3]) })
+        {
+            var expected = new byte[2 * (suite.KeyLength + 12)];
+            var stride = suite.KeyLength + 12;
+            Tls13KeySchedule.TrafficKeys(suite.Hash, secrets[handshake]!, expected.AsSpan(0, suite.KeyLength), expected.AsSpan(suite.KeyLength, 12));
+            Tls13KeySchedule.TrafficKeys(suite.Hash, secrets[traffic]!, expected.AsSpan(stride, suite.KeyLength), expected.AsSpan(stride + suite.KeyLength, 12));
+            Assert.Equal(expected, keys.Tls13KeysAndIvs);
+        }
+    }
+
     [Fact]
     public void Compute_Rfc4231TestCase2()
     {
