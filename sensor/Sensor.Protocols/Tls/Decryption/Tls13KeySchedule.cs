@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using Sensor.Core.Hashing;
 
@@ -167,9 +169,11 @@ public static class Tls13KeySchedule
             s1.CopyTo(blocks[blockLength..]);
             s2.CopyTo(blocks[(2 * blockLength)..]);
             s3.CopyTo(blocks[(3 * blockLength)..]);
-            for (var i = 0; i < blocks.Length; i++)
+            var pattern = Vector256.Create(pad); // 512 bytes: byte by byte was a tenth of this method's time
+            ref var start = ref MemoryMarshal.GetReference(blocks);
+            for (nuint i = 0; i < (nuint)blocks.Length; i += (nuint)Vector256<byte>.Count)
             {
-                blocks[i] ^= pad;
+                (Vector256.LoadUnsafe(ref start, i) ^ pattern).StoreUnsafe(ref start, i);
             }
         }
 
