@@ -85,6 +85,52 @@ public struct ShortHmac
         buffer[..(blocks * blockLength)].Clear(); // the inner digest is key material
     }
 
+    /// <summary>
+    /// HMAC(key, <paramref name="message"/>) into <paramref name="mac"/> and HMAC(key, <paramref name="otherMessage"/>)
+    /// into <paramref name="otherMac"/> (neither MAC may overlap a message). With SHA-384 and messages of one block each
+    /// (a traffic secret's "key" and "iv" labels) the two inner, then the two outer, hashes run as two-lane compressions:
+    /// two compressions' time instead of four.
+    /// </summary>
+    public readonly void ComputePair(ReadOnlySpan<byte> message, Span<byte> mac, ReadOnlySpan<byte> otherMessage, Span<byte> otherMac)
+    {
+        const int blockLength = Sha2Block.Sha512BlockLength;
+        if (!_wide || message.Length + 1 + LengthField(true) > blockLength || otherMessage.Length + 1 + LengthField(true) > blockLength)
+        {
+            Compute(message, default, mac);
+            Compute(otherMessage, default, otherMac);
+            return;
+        }
+
+        Span<byte> buffer = stackalloc byte[blockLength];
+        Span<byte> other = stackalloc byte[blockLength];
+        message.CopyTo(buffer);
+        otherMessage.CopyTo(other);
+        Pad(buffer, message.Length);
+        Pad(other, otherMessage.Length);
+        var state = _inner;
+        var otherState = _inner;
+        Sha2Block.Sha512Pair(state, buffer, otherState, other);
+        state.Digest(true, buffer);
+        otherState.Digest(true, other);
+        Pad(buffer, 48);
+        Pad(other, 48);
+        state = _outer;
+        otherState = _outer;
+        Sha2Block.Sha512Pair(state, buffer, otherState, other);
+        state.Digest(true, mac);
+        otherState.Digest(true, otherMac);
+        buffer.Clear(); // the inner digests are key material
+        other.Clear();
+
+        // FIPS 180-4 §5.1.2 for a one-block message after the key's pad block.
+        static void Pad(Span<byte> block, int length)
+        {
+            block[length] = 0x80;
+            block[(length + 1)..(blockLength - 8)].Clear();
+            BinaryPrimitives.WriteUInt64BigEndian(block[(blockLength - 8)..], (ulong)(blockLength + length) * 8);
+        }
+    }
+
     /// <summary>Forgets the key (its pad states are key material).</summary>
     public void Clear()
     {
@@ -101,11 +147,24 @@ public struct ShortHmac
         Span<byte> pad = stackalloc byte[Sha2Block.Sha512BlockLength];
         key.CopyTo(pad);
         var ipad = pad[..blockLength];
-        Xor(ipad, 0x36);
         _inner = Initial(_wide);
+        _outer = Initial(_wide);
+        if (_wide)
+        {
+            // The two pad blocks are independent: one two-lane compression for both.
+            Span<byte> opad = stackalloc byte[Sha2Block.Sha512BlockLength];
+            key.CopyTo(opad);
+            Xor(ipad, 0x36);
+            Xor(opad, 0x5c);
+            Sha2Block.Sha512Pair(_inner, ipad, _outer, opad);
+            opad.Clear();
+            pad.Clear();
+            return;
+        }
+
+        Xor(ipad, 0x36);
         Compress(_wide, ref _inner, ipad);
         Xor(ipad, 0x36 ^ 0x5c);
-        _outer = Initial(_wide);
         Compress(_wide, ref _outer, ipad);
         pad.Clear();
     }

@@ -94,6 +94,83 @@ public sealed class Sha2BlockTests
         }
     }
 
+    /// <summary>The two-lane compression against two portable ones: random states, random unaligned blocks, either order.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void PairCompression_EqualsTwoPortableOnes_ForRandomStatesAndUnalignedBlocks(int seed)
+    {
+        var random = new Random(seed + 100);
+        var buffer = Bytes(random, 4096);
+        for (var i = 0; i < 200; i++)
+        {
+            var firstOffset = random.Next(0, buffer.Length - Sha2Block.Sha512BlockLength);
+            var secondOffset = random.Next(0, buffer.Length - Sha2Block.Sha512BlockLength);
+            random.NextBytes(buffer.AsSpan(firstOffset, Sha2Block.Sha512BlockLength));
+            var first = new ulong[8];
+            var second = new ulong[8];
+            random.NextBytes(MemoryMarshal.AsBytes(first.AsSpan()));
+            random.NextBytes(MemoryMarshal.AsBytes(second.AsSpan()));
+            var portableFirst = (ulong[])first.Clone();
+            var portableSecond = (ulong[])second.Clone();
+
+            Sha2Block.Sha512Pair(first, buffer.AsSpan(firstOffset, 128), second, buffer.AsSpan(secondOffset, 128));
+            Sha2Block.Sha512Scalar(portableFirst, buffer.AsSpan(firstOffset, 128));
+            Sha2Block.Sha512Scalar(portableSecond, buffer.AsSpan(secondOffset, 128));
+
+            Assert.Equal(portableFirst, first);
+            Assert.Equal(portableSecond, second);
+        }
+    }
+
+    /// <summary>The four-lane compression against four portable ones: random states, random blocks.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void QuadCompression_EqualsFourPortableOnes_ForRandomStatesAndBlocks(int seed)
+    {
+        var random = new Random(seed + 200);
+        for (var i = 0; i < 200; i++)
+        {
+            var blocks = Bytes(random, 4 * Sha2Block.Sha512BlockLength);
+            var states = new ulong[32];
+            random.NextBytes(MemoryMarshal.AsBytes(states.AsSpan()));
+            var portable = (ulong[])states.Clone();
+
+            Sha2Block.Sha512Quad(states, blocks);
+            for (var lane = 0; lane < 4; lane++)
+            {
+                Sha2Block.Sha512Scalar(portable.AsSpan(8 * lane, 8), blocks.AsSpan(128 * lane, 128));
+            }
+
+            Assert.Equal(portable, states);
+        }
+    }
+
+    /// <summary>SHA-384 and SHA-512 of two different one-block messages at once, against the BCL.</summary>
+    [Fact]
+    public void PairCompression_GivesBclSha384AndSha512_ForEveryOneBlockLength()
+    {
+        var random = new Random(384);
+        for (var length = 0; length <= 111; length++)
+        {
+            var x = Bytes(random, length);
+            var y = Bytes(random, 111 - length);
+            var (blockX, blockY) = (new byte[128], new byte[128]);
+            x.CopyTo(blockX, 0);
+            y.CopyTo(blockY, 0);
+            blockX[x.Length] = 0x80;
+            blockY[y.Length] = 0x80;
+            BinaryPrimitives.WriteUInt64BigEndian(blockX.AsSpan(120), (ulong)x.Length * 8);
+            BinaryPrimitives.WriteUInt64BigEndian(blockY.AsSpan(120), (ulong)y.Length * 8);
+            var stateX = Sha2Block.Sha384Initial.ToArray();
+            var stateY = Sha512Initial.ToArray();
+
+            Sha2Block.Sha512Pair(stateX, blockX, stateY, blockY);
+
+            Assert.Equal(SHA384.HashData(x), BigEndian(stateX)[..48]);
+            Assert.Equal(SHA512.HashData(y), BigEndian(stateY));
+        }
+    }
+
     [Fact]
     public void ShortStateOrBlock_IsRefused()
     {
@@ -101,6 +178,10 @@ public sealed class Sha2BlockTests
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha512(new ulong[8], new byte[127]));
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha256(new uint[7], new byte[64]));
         Assert.Throws<ArgumentException>(() => Sha2Block.Sha256(new uint[8], new byte[63]));
+        Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Pair(new ulong[8], new byte[128], new ulong[7], new byte[128]));
+        Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Pair(new ulong[8], new byte[128], new ulong[8], new byte[127]));
+        Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Quad(new ulong[31], new byte[512]));
+        Assert.Throws<ArgumentException>(() => Sha2Block.Sha512Quad(new ulong[32], new byte[511]));
     }
 
     private static void AssertAllThreeMatchTheBcl(byte[] input)
@@ -148,6 +229,17 @@ public sealed class Sha2BlockTests
         }
 
         return digest[..digestLength];
+    }
+
+    private static byte[] BigEndian(ulong[] state)
+    {
+        var bytes = new byte[64];
+        for (var i = 0; i < 8; i++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8 * i), state[i]);
+        }
+
+        return bytes;
     }
 
     private static byte[] Bytes(Random random, int length)

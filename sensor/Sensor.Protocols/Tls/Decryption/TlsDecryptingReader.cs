@@ -81,11 +81,20 @@ public sealed class TlsDecryptingReader : IDisposable
         var suite = keys.Suite;
         if (suite.Tls13)
         {
-            Span<byte> key = stackalloc byte[suite.KeyLength];
-            Span<byte> iv = stackalloc byte[12];
-            Tls13KeySchedule.TrafficKeys(suite.Hash, keys.HandshakeSecret, key, iv);
-            _decryptor = new TlsRecordDecryptor(suite, key, iv);
-            key.Clear();
+            var ahead = keys.Tls13KeysAndIvs;
+            if (ahead.Length == 2 * (suite.KeyLength + 12))
+            {
+                _decryptor = new TlsRecordDecryptor(suite, ahead.AsSpan(0, suite.KeyLength), ahead.AsSpan(suite.KeyLength, 12));
+            }
+            else
+            {
+                Span<byte> key = stackalloc byte[suite.KeyLength];
+                Span<byte> iv = stackalloc byte[12];
+                Tls13KeySchedule.TrafficKeys(suite.Hash, keys.HandshakeSecret, key, iv);
+                _decryptor = new TlsRecordDecryptor(suite, key, iv);
+                key.Clear();
+            }
+
             _trafficSecret = keys.TrafficSecret;
             _earlyDataBudget = mayHaveEarlyData ? MaxEarlyDataSkipped : 0;
         }
@@ -353,6 +362,14 @@ public sealed class TlsDecryptingReader : IDisposable
         {
             // RFC 8446 §5.1: handshake messages may not span a key change, so the new keys start with the next record.
             var suite = _keys!.Suite;
+            var ahead = _keys.Tls13KeysAndIvs;
+            var stride = suite.KeyLength + 12;
+            if (ReferenceEquals(_trafficSecret, _keys.TrafficSecret) && ahead.Length == 2 * stride)
+            {
+                _decryptor!.Rekey(ahead.AsSpan(stride, suite.KeyLength), ahead.AsSpan(stride + suite.KeyLength, 12)); // first application keys, derived ahead
+                return;
+            }
+
             Span<byte> key = stackalloc byte[suite.KeyLength];
             Span<byte> iv = stackalloc byte[12];
             Tls13KeySchedule.TrafficKeys(suite.Hash, _trafficSecret, key, iv);

@@ -26,6 +26,22 @@ public sealed class TlsDirectionKeys
     public static TlsDirectionKeys Tls12(TlsCipherSuite suite, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> macKey) =>
         new(suite) { Key = key.ToArray(), Iv = iv.ToArray(), MacKey = macKey.ToArray() };
 
+    /// <summary>
+    /// TLS 1.3, when derived ahead with the session's other secrets: the handshake traffic key and IV, then the first
+    /// application traffic key and IV (<see cref="Tls13KeySchedule.TrafficKeysOfFour"/>); empty when not.
+    /// </summary>
+    public byte[] Tls13KeysAndIvs { get; private init; } = [];
+
     public static TlsDirectionKeys Tls13(TlsCipherSuite suite, ReadOnlySpan<byte> handshakeSecret, ReadOnlySpan<byte> trafficSecret) =>
         new(suite) { HandshakeSecret = handshakeSecret.ToArray(), TrafficSecret = trafficSecret.ToArray() };
+
+    /// <summary>As <see cref="Tls13(TlsCipherSuite, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, with the keys and IVs derived ahead.</summary>
+    public static TlsDirectionKeys Tls13(
+        TlsCipherSuite suite, ReadOnlySpan<byte> handshakeSecret, ReadOnlySpan<byte> trafficSecret, ReadOnlySpan<byte> handshakeKeyAndIv, ReadOnlySpan<byte> trafficKeyAndIv) =>
+        new(suite)
+        {
+            HandshakeSecret = handshakeSecret.ToArray(),
+            TrafficSecret = trafficSecret.ToArray(),
+            Tls13KeysAndIvs = [.. handshakeKeyAndIv, .. trafficKeyAndIv],
+        };
 }

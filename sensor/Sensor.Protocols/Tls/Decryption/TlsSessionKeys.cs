@@ -6,6 +6,9 @@ public static class TlsSessionKeys
     public const ushort Tls12 = 0x0303;
     public const ushort Tls13 = 0x0304;
 
+    /// <summary>RFC 8446 §5.3: the per-record nonce is iv_length = max(8, N_MIN) = 12 bytes for every TLS 1.3 AEAD.</summary>
+    private const int Tls13IvLength = 12;
+
     public static TlsKeyStatus Derive(
         ushort cipherSuite,
         ushort version,
@@ -56,8 +59,13 @@ public static class TlsSessionKeys
             return TlsKeyStatus.MissingSecrets;
         }
 
-        client = TlsDirectionKeys.Tls13(suite, ch, ct);
-        server = TlsDirectionKeys.Tls13(suite, sh, st);
+        // All four keys and IVs in one go (side by side in vector lanes); both directions need all four.
+        var stride = suite.KeyLength + Tls13IvLength;
+        Span<byte> derived = stackalloc byte[4 * (32 + Tls13IvLength)];
+        Tls13KeySchedule.TrafficKeysOfFour(suite.Hash, ch, sh, ct, st, suite.KeyLength, Tls13IvLength, derived);
+        client = TlsDirectionKeys.Tls13(suite, ch, ct, derived[..stride], derived.Slice(2 * stride, stride));
+        server = TlsDirectionKeys.Tls13(suite, sh, st, derived.Slice(stride, stride), derived.Slice(3 * stride, stride));
+        derived.Clear();
         return TlsKeyStatus.Ok;
     }
 }

@@ -118,6 +118,115 @@ public sealed class ShortHmacTests
         }
     }
 
+    /// <summary>
+    /// Two MACs under one key at once: every pair of message lengths around the one-block edge (111/112 for SHA-384,
+    /// where the two-lane path gives way to two single MACs), random keys of every kind of length, against the BCL.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void ComputePair_MatchesBcl_ForBothMessages(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(6234);
+        for (var i = 0; i < 400; i++)
+        {
+            var key = Bytes(random, random.Next(0, 200));
+            var keyed = ShortHmac.Create(hash, key);
+            var message = Bytes(random, random.Next(0, 130));
+            var other = Bytes(random, i < 200 ? random.Next(0, 20) : random.Next(90, 130));
+            var (mac, otherMac) = (new byte[ShortHmac.HashLength(hash)], new byte[ShortHmac.HashLength(hash)]);
+
+            keyed.ComputePair(message, mac, other, otherMac);
+
+            Assert.True(Bcl(hash, key, message).AsSpan().SequenceEqual(mac), $"{name} key {key.Length} message {message.Length}");
+            Assert.True(Bcl(hash, key, other).AsSpan().SequenceEqual(otherMac), $"{name} key {key.Length} other {other.Length}");
+            keyed.Clear();
+        }
+    }
+
+    /// <summary>A traffic secret's key and IV (derived side by side) against the BCL's HKDF-Expand over the HkdfLabel.</summary>
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void TrafficKeys_MatchBclHkdf_ForRandomSecretsAndEveryKeyLength(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(8446 + name.Length);
+        foreach (var keyLength in new[] { 16, 24, 32, 48, 49, 64, 100 })
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var secret = Bytes(random, ShortHmac.HashLength(hash) + (i % 3));
+                var (key, iv) = (new byte[keyLength], new byte[12]);
+
+                Tls13KeySchedule.TrafficKeys(hash, secret, key, iv);
+
+                Assert.Equal(HKDF.Expand(hash, secret, keyLength, [0, (byte)keyLength, 9, .. "tls13 key"u8, 0]), key);
+                Assert.Equal(HKDF.Expand(hash, secret, 12, [0, 12, 8, .. "tls13 iv"u8, 0]), iv);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Four secrets' keys and IVs at once against the BCL's HKDF-Expand, for both hashes, the AEADs' key lengths and
+    /// lengths that take the one-at-a-time path (longer than a hash), secrets of the hash length and longer.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Hashes))]
+    public void TrafficKeysOfFour_MatchBclHkdf_ForEachSecret(string name)
+    {
+        var hash = new HashAlgorithmName(name);
+        var random = new Random(7 + name.Length);
+        foreach (var (keyLength, ivLength) in new[] { (16, 12), (32, 12), (48, 48), (49, 12), (32, 60) })
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var secrets = Enumerable.Range(0, 4).Select(n => Bytes(random, ShortHmac.HashLength(hash) + (i % 4 == n ? random.Next(0, 100) : 0))).ToArray();
+                var stride = keyLength + ivLength;
+                var output = new byte[4 * stride];
+
+                Tls13KeySchedule.TrafficKeysOfFour(hash, secrets[0], secrets[1], secrets[2], secrets[3], keyLength, ivLength, output);
+
+                for (var n = 0; n < 4; n++)
+                {
+                    Assert.Equal(HKDF.Expand(hash, secrets[n], keyLength, [0, (byte)keyLength, 9, .. "tls13 key"u8, 0]), output.AsSpan(n * stride, keyLength).ToArray());
+                    Assert.Equal(HKDF.Expand(hash, secrets[n], ivLength, [0, (byte)ivLength, 8, .. "tls13 iv"u8, 0]), output.AsSpan((n * stride) + keyLength, ivLength).ToArray());
+                }
+            }
+        }
+    }
+
+    /// <summary>A TLS 1.3 session's keys derived ahead, per direction, equal each secret's own <see cref="Tls13KeySchedule.TrafficKeys"/>.</summary>
+    [Theory]
+    [InlineData((ushort)0x1301)]
+    [InlineData((ushort)0x1302)]
+    [InlineData((ushort)0x1303)]
+    public void SessionKeys_DerivedAhead_EqualEachSecretsTrafficKeys(ushort cipherSuite)
+    {
+        Assert.True(TlsCipherSuite.TryGet(cipherSuite, out var suite));
+        var random = new Random(cipherSuite);
+        var hashLength = ShortHmac.HashLength(suite.Hash);
+        var store = new TlsKeyStore();
+        var clientRandom = Bytes(random, 32);
+        var labels = new[] { TlsSecretLabel.ClientHandshakeTraffic, TlsSecretLabel.ServerHandshakeTraffic, TlsSecretLabel.ClientTraffic0, TlsSecretLabel.ServerTraffic0 };
+        foreach (var label in labels)
+        {
+            store.Add(label, clientRandom, Bytes(random, hashLength));
+        }
+
+        Assert.True(store.TryGet(clientRandom, out var secrets));
+
+        Assert.Equal(TlsKeyStatus.Ok, TlsSessionKeys.Derive(cipherSuite, TlsSessionKeys.Tls13, secrets, new byte[32], new byte[32], out var client, out var server));
+
+        foreach (var (keys, handshake, traffic) in new[] { (client!, labels[0], labels[2]), (server!, labels[1], labels[3]) })
+        {
+            var expected = new byte[2 * (suite.KeyLength + 12)];
+            var stride = suite.KeyLength + 12;
+            Tls13KeySchedule.TrafficKeys(suite.Hash, secrets[handshake]!, expected.AsSpan(0, suite.KeyLength), expected.AsSpan(suite.KeyLength, 12));
+            Tls13KeySchedule.TrafficKeys(suite.Hash, secrets[traffic]!, expected.AsSpan(stride, suite.KeyLength), expected.AsSpan(stride + suite.KeyLength, 12));
+            Assert.Equal(expected, keys.Tls13KeysAndIvs);
+        }
+    }
+
     [Fact]
     public void Compute_Rfc4231TestCase2()
     {
