@@ -15,7 +15,7 @@ internal sealed class DetectorSetup
         Key = key;
     }
 
-    /// <summary>The fingerprint (HMAC) key, shared with the MCP threat detectors; null when detectors are off.</summary>
+    /// <summary>The fingerprint (HMAC) key, shared with the MCP threat detectors (loaded even when detectors are off); null if unreadable with detectors off.</summary>
     public byte[]? Key { get; }
 
     public RulePack? Pack { get; }
@@ -27,7 +27,15 @@ internal sealed class DetectorSetup
     {
         if (!options.Enabled)
         {
-            return new DetectorSetup(null, null, null);
+            // The MCP threat detectors still write findings, fingerprinted with this key: without it a value's fingerprint
+            // would change from run to run and no longer correlate in the SIEM.
+            var threatKey = FingerprintKey.LoadOrCreate(options.HmacKeyFile ?? FingerprintKey.DefaultPath, out var threatKeyError);
+            if (threatKey is null)
+            {
+                error.WriteLine("sensor: fingerprint key " + threatKeyError + "; MCP threat findings are fingerprinted with a key for this run only");
+            }
+
+            return new DetectorSetup(null, null, threatKey);
         }
 
         var errors = new List<string>();

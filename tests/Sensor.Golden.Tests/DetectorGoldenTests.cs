@@ -184,6 +184,28 @@ public sealed class DetectorGoldenTests
         Assert.True(repeated.Count == 0, string.Join('\n', repeated));
     }
 
+    /// <summary>
+    /// With the secret/PII detectors off, the MCP threat detectors still write findings; their fingerprints use the
+    /// configured key (the same value as with detectors on), not a key made up for the run, so they still correlate.
+    /// </summary>
+    [Fact]
+    public void DetectorsOff_ThreatFindingFingerprints_UseTheConfiguredKey()
+    {
+        const string Labels = "f_mcp_malicious.labels.json";
+        var on = Run(Labels).OfType("finding").Where(e => e.String("finding.category") == "mcp_threat" && e.String("finding.fingerprint") is not null)
+            .Select(e => e.String("finding.fingerprint")).ToHashSet();
+        Assert.NotEmpty(on);
+
+        var config = Path.Combine(Path.GetDirectoryName(s_config.Value)!, "detectors-off.yaml");
+        File.WriteAllText(config, $"detectors:\n  enabled: false\n  hmac_key_file: {Path.Combine(Path.GetDirectoryName(s_config.Value)!, "fingerprint.key")}\n");
+        using var labels = JsonDocument.Parse(File.ReadAllText(Repo.Pcap(Labels)));
+        var off = SensorCli.Run("analyze", "-q", "--config", config, "--keylog", Repo.Pcap(labels.RootElement.GetProperty("keylog").GetString()!), Repo.Pcap(labels.RootElement.GetProperty("pcap").GetString()!));
+        Assert.True(off.ExitCode == 0, off.Describe());
+        var offPrints = off.OfType("finding").Where(e => e.String("finding.fingerprint") is not null).Select(e => e.String("finding.fingerprint")).ToHashSet();
+        Assert.NotEmpty(offPrints);
+        Assert.Subset(on, offPrints);
+    }
+
     private static SensorRun Run(string labelsFile) =>
         s_runs.GetOrAdd(labelsFile, name => new Lazy<SensorRun>(() =>
         {
