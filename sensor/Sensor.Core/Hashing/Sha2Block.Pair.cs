@@ -88,9 +88,7 @@ public static partial class Sha2Block
         ref var slot = ref Unsafe.Add(ref w, t & 15);
         if (t >= 16)
         {
-            var w15 = Unsafe.Add(ref w, (t - 15) & 15);
-            var w2 = Unsafe.Add(ref w, (t - 2) & 15);
-            slot += Xor3(Rotate(w15, 1), Rotate(w15, 8), w15 >>> 7) + Unsafe.Add(ref w, (t - 7) & 15) + Xor3(Rotate(w2, 19), Rotate(w2, 61), w2 >>> 6);
+            slot += Sigma0(Unsafe.Add(ref w, (t - 15) & 15)) + Unsafe.Add(ref w, (t - 7) & 15) + Sigma1(Unsafe.Add(ref w, (t - 2) & 15));
         }
 
         return slot + Vector128.Create(Unsafe.Add(ref k, t));

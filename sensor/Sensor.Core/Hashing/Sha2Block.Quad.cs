@@ -103,9 +103,7 @@ public static partial class Sha2Block
         ref var slot = ref Unsafe.Add(ref w, t & 15);
         if (t >= 16)
         {
-            var w15 = Unsafe.Add(ref w, (t - 15) & 15);
-            var w2 = Unsafe.Add(ref w, (t - 2) & 15);
-            slot += Xor3(Rotate(w15, 1), Rotate(w15, 8), w15 >>> 7) + Unsafe.Add(ref w, (t - 7) & 15) + Xor3(Rotate(w2, 19), Rotate(w2, 61), w2 >>> 6);
+            slot += Sigma0(Unsafe.Add(ref w, (t - 15) & 15)) + Unsafe.Add(ref w, (t - 7) & 15) + Sigma1(Unsafe.Add(ref w, (t - 2) & 15));
         }
 
         return slot + Vector256.Create(Unsafe.Add(ref k, t));
@@ -121,6 +119,13 @@ public static partial class Sha2Block
         d += t1;
         h = t1 + t2;
     }
+
+    /// <summary>SHA-512's σ0 and σ1 in four lanes, as the two-lane ones in <c>Sha2Block.Vector.cs</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Sigma0(Vector256<ulong> x) => Xor3(Rotate(x, 1), Rotate(x, 8), x >>> 7);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Sigma1(Vector256<ulong> x) => Xor3(Rotate(x, 19), Rotate(x, 61), x >>> 6);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Rotate(Vector256<ulong> x, [ConstantExpected] byte count) =>

@@ -70,7 +70,7 @@ public static partial class Sha2Block
         Round512(h, a, ref c, d, e, f, ref g, kw.GetElement(1), ref bc);
         var w15 = Ssse3.AlignRight(x1.AsByte(), x0.AsByte(), 8).AsUInt64();
         var w7 = Ssse3.AlignRight(x5.AsByte(), x4.AsByte(), 8).AsUInt64();
-        x0 += (Rotate(w15, 1) ^ Rotate(w15, 8) ^ (w15 >>> 7)) + w7 + (Rotate(x7, 19) ^ Rotate(x7, 61) ^ (x7 >>> 6));
+        x0 += Sigma0(w15) + w7 + Sigma1(x7);
     }
 
     /// <summary>One SHA-512 round: d += T1, h = T1 + T2; <paramref name="bc"/> is b ^ c on entry and a ^ b (the next round's b ^ c) on return.</summary>
@@ -136,6 +136,14 @@ public static partial class Sha2Block
         sum += Sigma1(Sse2.Shuffle(x3, 0b_11_10_11_10)) & Vector128.Create(uint.MaxValue, uint.MaxValue, 0, 0);
         x0 = sum + (Sigma1(Sse2.Shuffle(sum, 0b_01_00_01_00)) & Vector128.Create(0, 0, uint.MaxValue, uint.MaxValue));
     }
+
+    /// <summary>SHA-512's σ0 (of W[t-15]) in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> Sigma0(Vector128<ulong> x) => Xor3(Rotate(x, 1), Rotate(x, 8), x >>> 7);
+
+    /// <summary>SHA-512's σ1 (of W[t-2]) in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> Sigma1(Vector128<ulong> x) => Xor3(Rotate(x, 19), Rotate(x, 61), x >>> 6);
 
     /// <summary>SHA-256's σ1 in every lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -116,15 +116,7 @@ public sealed class AesGcmIntrinsics : IDisposable
             MultiplyAdd(Reflect(c3), _h1, ref lo, ref hi);
             x = Reduce(lo, hi);
 
-            Encrypt4(
-                Counter(counterBlock, counter),
-                Counter(counterBlock, counter + 1),
-                Counter(counterBlock, counter + 2),
-                Counter(counterBlock, counter + 3),
-                out var k0,
-                out var k1,
-                out var k2,
-                out var k3);
+            Keystream4(counterBlock, counter, out var k0, out var k1, out var k2, out var k3);
             counter += 4;
             (c0 ^ k0).CopyTo(plaintext.Slice(done, Block));
             (c1 ^ k1).CopyTo(plaintext.Slice(done + Block, Block));
@@ -147,15 +139,7 @@ public sealed class AesGcmIntrinsics : IDisposable
             var c1 = Vector128.Create((ReadOnlySpan<byte>)last[Block..]);
             var c2 = Vector128.Create((ReadOnlySpan<byte>)last[(2 * Block)..]);
             var c3 = Vector128.Create((ReadOnlySpan<byte>)last[(3 * Block)..]);
-            Encrypt4(
-                Counter(counterBlock, counter),
-                Counter(counterBlock, counter + 1),
-                Counter(counterBlock, counter + 2),
-                Counter(counterBlock, counter + 3),
-                out var k0,
-                out var k1,
-                out var k2,
-                out var k3);
+            Keystream4(counterBlock, counter, out var k0, out var k1, out var k2, out var k3);
             (c0 ^ k0).CopyTo(last);
             (c1 ^ k1).CopyTo(last[Block..]);
             (c2 ^ k2).CopyTo(last[(2 * Block)..]);
@@ -225,6 +209,11 @@ public sealed class AesGcmIntrinsics : IDisposable
         3 => _h3,
         _ => _h4,
     };
+
+    /// <summary>The keystream blocks for counters <paramref name="counter"/> to <paramref name="counter"/> + 3 of the record whose J0 is <paramref name="j0"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Keystream4(Vector128<uint> j0, uint counter, out Vector128<byte> k0, out Vector128<byte> k1, out Vector128<byte> k2, out Vector128<byte> k3) =>
+        Encrypt4(Counter(j0, counter), Counter(j0, counter + 1), Counter(j0, counter + 2), Counter(j0, counter + 3), out k0, out k1, out k2, out k3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Counter(Vector128<uint> j0, uint counter) =>
