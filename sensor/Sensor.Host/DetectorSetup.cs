@@ -29,7 +29,7 @@ internal sealed class DetectorSetup
         {
             // The MCP threat detectors still write findings, fingerprinted with this key: without it a value's fingerprint
             // would change from run to run and no longer correlate in the SIEM.
-            var threatKey = FingerprintKey.LoadOrCreate(options.HmacKeyFile ?? FingerprintKey.DefaultPath, out var threatKeyError);
+            var threatKey = LoadKey(options, out var threatKeyError);
             if (threatKey is null)
             {
                 error.WriteLine("sensor: fingerprint key " + threatKeyError + "; MCP threat findings are fingerprinted with a key for this run only");
@@ -50,7 +50,7 @@ internal sealed class DetectorSetup
             return null;
         }
 
-        var key = FingerprintKey.LoadOrCreate(options.HmacKeyFile ?? FingerprintKey.DefaultPath, out var keyError);
+        var key = LoadKey(options, out var keyError);
         if (key is null)
         {
             error.WriteLine("sensor: fingerprint key " + keyError);
@@ -59,6 +59,10 @@ internal sealed class DetectorSetup
 
         return new DetectorSetup(pack, new FindingFormatter(key), key);
     }
+
+    /// <summary>The configured fingerprint key file, or the default one, created when absent.</summary>
+    private static byte[]? LoadKey(DetectorOptions options, out string? error) =>
+        FingerprintKey.LoadOrCreate(options.HmacKeyFile ?? FingerprintKey.DefaultPath, out error);
 
     /// <summary>An inspector for one worker (its event sink and anomaly reporter), or null when detectors are off.</summary>
     public SecretInspector? CreateInspector(StreamContext context) =>
