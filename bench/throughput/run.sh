@@ -49,8 +49,10 @@ if [[ ! -s $capture || ! -s $capture.json || $here/make_capture.py -nt $capture 
   timeout 3600 python3 "$here/make_capture.py" --out "$capture" --size-bytes "$bytes" "${inputs[@]}" >/dev/null
 fi
 
-echo "publishing sensor (Release)" >&2
-timeout 900 dotnet publish "$repo/sensor/Sensor.Host" -c Release -o "$data/sensor" --nologo -v q >/dev/null
+# The build a capture box runs: the Appliance profile (self-contained, one ReadyToRun composite image, tiering on).
+echo "publishing sensor (Appliance profile)" >&2
+rm -rf "$data/sensor"
+timeout 900 dotnet publish "$repo/sensor/Sensor.Host" -p:PublishProfile=Appliance -o "$data/sensor" --nologo -v q >/dev/null
 sensor=$data/sensor/sensor
 # The replicas keep every payload byte (only addresses and checksums change), so the merged key log of the inputs
 # (keyed by ClientHello random) decrypts every copy.
