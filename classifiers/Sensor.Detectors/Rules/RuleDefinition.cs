@@ -70,3 +70,11 @@ internal sealed class RuleFile
 
     [JsonPropertyName("rules")] public List<RuleDefinition>? Rules { get; set; }
 }
+
+/// <summary>
+/// The rule file's reader, generated at build time: the reflection-based serializer emitted and JIT-compiled ~150
+/// property accessors and converters at every start with detectors on.
+/// </summary>
+[JsonSourceGenerationOptions(ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+[JsonSerializable(typeof(RuleFile))]
+internal sealed partial class RuleFileJsonContext : JsonSerializerContext;

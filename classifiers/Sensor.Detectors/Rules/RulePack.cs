@@ -14,8 +14,6 @@ public sealed class RulePack
     /// <summary>Code scanners the engine implements (payment cards, SSNs, IBANs, the AWS key pair).</summary>
     public static readonly IReadOnlySet<string> Scanners = new HashSet<string>(StringComparer.Ordinal) { "payment_card", "us_ssn", "iban", "aws_pair" };
 
-    private static readonly JsonSerializerOptions s_json = new() { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
     private static readonly HashSet<string> s_categories = new(StringComparer.Ordinal) { "secret", "pii", "corporate" };
 
     /// <summary>
@@ -150,7 +148,7 @@ public sealed class RulePack
             try
             {
                 using var stream = File.OpenRead(path);
-                var file = JsonSerializer.Deserialize<RuleFile>(stream, s_json);
+                var file = JsonSerializer.Deserialize(stream, RuleFileJsonContext.Default.RuleFile);
                 definitions.AddRange((file?.Rules ?? []).Select(r => (path, r)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
