@@ -72,7 +72,7 @@ internal sealed class RuleFile
 }
 
 /// <summary>
-/// The rule file's reader, generated at build time: the reflection-based serializer emitted and JIT-compiled ~150
+/// The rule file's reader, generated at build time: the reflection-based serializer emitted and JIT-compiled ~190
 /// property accessors and converters at every start with detectors on.
 /// </summary>
 [JsonSourceGenerationOptions(ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true)]
