@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Sensor.Flows.Identity;
 
@@ -44,42 +45,22 @@ internal static class Sha1OneBlock
         // The four 20-round stages as separate loops: no per-round choice of function and constant.
         for (var t = 0; t < 20; t++)
         {
-            var temp = BitOperations.RotateLeft(a, 5) + ((b & c) | (~b & d)) + e + 0x5A827999u + w[t];
-            e = d;
-            d = c;
-            c = BitOperations.RotateLeft(b, 30);
-            b = a;
-            a = temp;
+            Round(ref a, ref b, ref c, ref d, ref e, ((b & c) | (~b & d)) + 0x5A827999u + w[t]);
         }
 
         for (var t = 20; t < 40; t++)
         {
-            var temp = BitOperations.RotateLeft(a, 5) + (b ^ c ^ d) + e + 0x6ED9EBA1u + w[t];
-            e = d;
-            d = c;
-            c = BitOperations.RotateLeft(b, 30);
-            b = a;
-            a = temp;
+            Round(ref a, ref b, ref c, ref d, ref e, (b ^ c ^ d) + 0x6ED9EBA1u + w[t]);
         }
 
         for (var t = 40; t < 60; t++)
         {
-            var temp = BitOperations.RotateLeft(a, 5) + ((b & c) | (b & d) | (c & d)) + e + 0x8F1BBCDCu + w[t];
-            e = d;
-            d = c;
-            c = BitOperations.RotateLeft(b, 30);
-            b = a;
-            a = temp;
+            Round(ref a, ref b, ref c, ref d, ref e, ((b & c) | (b & d) | (c & d)) + 0x8F1BBCDCu + w[t]);
         }
 
         for (var t = 60; t < 80; t++)
         {
-            var temp = BitOperations.RotateLeft(a, 5) + (b ^ c ^ d) + e + 0xCA62C1D6u + w[t];
-            e = d;
-            d = c;
-            c = BitOperations.RotateLeft(b, 30);
-            b = a;
-            a = temp;
+            Round(ref a, ref b, ref c, ref d, ref e, (b ^ c ^ d) + 0xCA62C1D6u + w[t]);
         }
 
         BinaryPrimitives.WriteUInt32BigEndian(digest, h0 + a);
@@ -87,5 +68,17 @@ internal static class Sha1OneBlock
         BinaryPrimitives.WriteUInt32BigEndian(digest[8..], h2 + c);
         BinaryPrimitives.WriteUInt32BigEndian(digest[12..], h3 + d);
         BinaryPrimitives.WriteUInt32BigEndian(digest[16..], h4 + e);
+    }
+
+    /// <summary>One round: <paramref name="fkw"/> is the stage's function of b, c, d plus its constant and the schedule word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(ref uint a, ref uint b, ref uint c, ref uint d, ref uint e, uint fkw)
+    {
+        var temp = BitOperations.RotateLeft(a, 5) + fkw + e;
+        e = d;
+        d = c;
+        c = BitOperations.RotateLeft(b, 30);
+        b = a;
+        a = temp;
     }
 }
