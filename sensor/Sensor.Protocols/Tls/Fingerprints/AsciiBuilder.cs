@@ -90,19 +90,11 @@ internal ref struct AsciiBuilder
         memo.Remember(Written, destination);
     }
 
-    /// <summary>MD5 of the written text as 32 hex characters (JA3), remembered per input.</summary>
+    /// <summary>MD5 of the written text as 32 hex characters (JA3); repeated hellos are answered before this by Ja3Memo.</summary>
     public readonly void Md5Hex(Span<char> destination)
     {
-        var memo = FingerprintHashMemo.Ja3;
-        if (memo.TryGet(Written, destination))
-        {
-            return;
-        }
-
         Span<byte> digest = stackalloc byte[ShortMd5.DigestLength];
         ShortMd5.Hash(Written, digest); // JA3 is defined over MD5: an identifier, not a security control
-
         HexDigits.Write(digest, destination[..32]);
-        memo.Remember(Written, destination);
     }
 }

@@ -3,52 +3,47 @@ using System.Runtime.InteropServices;
 namespace Sensor.Protocols.Tls.Fingerprints;
 
 /// <summary>
-/// Remembers the hex digests of recent fingerprint hash inputs: JA4's sorted cipher list and sorted extension list
-/// (truncated SHA-256), JA3's full string (MD5). A network has few client stacks, so the same inputs come back with
-/// nearly every handshake, and the hashes were most of the fingerprints' cost. Direct-mapped on a cheap hash of the
-/// input, and a hit compares the whole input, so the answer is always the input's own digest. All storage is allocated
-/// once per thread and memo: a miss copies into a fixed slot and allocates nothing.
+/// Remembers the hex digests of recent JA4 hash inputs: the sorted cipher list and the sorted extension list (truncated
+/// SHA-256). A network has few client stacks, so the same inputs come back with nearly every handshake, and the hashes
+/// were most of the fingerprints' cost. Direct-mapped on a cheap hash of the input, and a hit compares the whole input,
+/// so the answer is always the input's own digest. All storage is allocated once per thread and memo: a miss copies into
+/// a fixed slot and allocates nothing. (JA3's MD5 is not kept here: Sensor.Sessions' Ja3Memo answers repeated hellos
+/// before the text is written, so a JA3 text that reaches the hash is one it has not seen.)
 /// </summary>
 internal sealed class FingerprintHashMemo
 {
     /// <summary>Slots per thread: a few hundred distinct client stacks (browsers, SDKs, CLIs) before they evict each other.</summary>
     public const int Slots = 256;
 
-    /// <summary>Longest input kept: a real JA4 extension list is ~200 bytes and a JA3 string ~300; longer (odd or hostile) inputs are hashed every time.</summary>
+    /// <summary>Longest input kept: a real JA4 extension list is ~200 bytes; longer (odd or hostile) inputs are hashed every time.</summary>
     public const int MaxInputBytes = 512;
 
     [ThreadStatic]
     private static FingerprintHashMemo? t_ja4;
 
     [ThreadStatic]
-    private static FingerprintHashMemo? t_ja3;
-
-    [ThreadStatic]
     private static FingerprintHashMemo? t_ja4Ciphers;
 
-    private readonly int _digestChars;
+    /// <summary>A JA4 hash part: the first 12 hex characters of a SHA-256.</summary>
+    private const int DigestChars = 12;
+
     private readonly byte[] _inputs = new byte[Slots * MaxInputBytes];
     private readonly int[] _lengths = new int[Slots];
-    private readonly char[] _digests;
+    private readonly char[] _digests = new char[Slots * DigestChars];
 
-    private FingerprintHashMemo(int digestChars)
+    private FingerprintHashMemo()
     {
-        _digestChars = digestChars;
-        _digests = new char[Slots * digestChars];
     }
 
     /// <summary>JA4's truncated SHA-256 (12 hex characters), this thread's.</summary>
-    public static FingerprintHashMemo Ja4 => t_ja4 ??= new FingerprintHashMemo(12);
+    public static FingerprintHashMemo Ja4 => t_ja4 ??= new FingerprintHashMemo();
 
     /// <summary>
     /// JA4's cipher part (12 hex characters) keyed by the cipher list as offered, GREASE removed, before sorting: a client
     /// stack offers its suites in a fixed order, so a hit skips the sort and the text as well as the hash. Its own memo,
     /// so these binary keys never meet the text keys of <see cref="Ja4"/>.
     /// </summary>
-    public static FingerprintHashMemo Ja4Ciphers => t_ja4Ciphers ??= new FingerprintHashMemo(12);
-
-    /// <summary>JA3's MD5 (32 hex characters), this thread's.</summary>
-    public static FingerprintHashMemo Ja3 => t_ja3 ??= new FingerprintHashMemo(32);
+    public static FingerprintHashMemo Ja4Ciphers => t_ja4Ciphers ??= new FingerprintHashMemo();
 
     /// <summary>Writes the hex digest of <paramref name="input"/> from memory when it was seen before; else returns false.</summary>
     public bool TryGet(ReadOnlySpan<byte> input, Span<char> destination)
@@ -64,7 +59,7 @@ internal sealed class FingerprintHashMemo
             return false;
         }
 
-        _digests.AsSpan(slot * _digestChars, _digestChars).CopyTo(destination);
+        _digests.AsSpan(slot * DigestChars, DigestChars).CopyTo(destination);
         return true;
     }
 
@@ -77,7 +72,7 @@ internal sealed class FingerprintHashMemo
 
         var slot = Slot(input);
         input.CopyTo(_inputs.AsSpan(slot * MaxInputBytes));
-        digest[.._digestChars].CopyTo(_digests.AsSpan(slot * _digestChars));
+        digest[..DigestChars].CopyTo(_digests.AsSpan(slot * DigestChars));
         _lengths[slot] = input.Length + 1; // 0 marks an empty slot, so an empty input is stored as 1
     }
 

@@ -6,8 +6,9 @@ using Sensor.Tests.TestSupport;
 namespace Sensor.Tests.Protocols.Tls;
 
 /// <summary>
-/// JA3/JA4 hashes are remembered per input (FingerprintHashMemo): more distinct client stacks than the memo has slots,
-/// visited in a shuffled order, must still give every hello its own digest, computed here with the BCL.
+/// JA4 hashes are remembered per input (FingerprintHashMemo): more distinct client stacks than the memo has slots,
+/// visited in a shuffled order, must still give every hello its own digest, computed here with the BCL (JA3's MD5 is
+/// checked on the same hellos).
 /// </summary>
 public sealed class FingerprintHashMemoTests
 {
