@@ -6,6 +6,9 @@ using Sensor.Protocols.Tls.Fingerprints;
 
 namespace Sensor.Sessions.Tls;
 
+/// <summary>A ClientHello's strings that depend on its fields alone; shared by every hello with those fields, so never changed.</summary>
+internal sealed record ClientHelloFingerprints(IReadOnlyList<string> Alpns, IReadOnlyList<string> OfferedVersions, string Ja4, string? Ja3Hash, string? Ja3Text);
+
 /// <summary>Turns parsed hellos into the strings of the <c>tls</c> event (the only place TLS fields become strings).</summary>
 internal static class TlsHandshakeSummary
 {
@@ -92,50 +95,73 @@ internal static class TlsHandshakeSummary
         return new string(ja4);
     }
 
-    /// <summary>JA3 hash and text; a hello whose fields were seen before gets the strings made then (<see cref="Ja3Memo"/>).</summary>
-    public static (string? Hash, string? Text) Ja3Of(ReadOnlySpan<byte> body, in ClientHelloInfo info)
+    /// <summary>
+    /// The hello's strings that depend on its fields alone (not on the name it asks for): the offered lists, JA4 and JA3.
+    /// A hello whose fields were seen before gets the strings made then (<see cref="HelloFingerprintMemo{T}"/>).
+    /// </summary>
+    /// <param name="transport">JA4's first character: <c>'t'</c> for TLS over TCP, <c>'q'</c> for QUIC.</param>
+    public static ClientHelloFingerprints ClientFingerprints(ReadOnlySpan<byte> body, in ClientHelloInfo info, char transport)
     {
-        Span<ushort> key = stackalloc ushort[Ja3Memo.MaxKeyValues];
-        var keyLength = Ja3Memo.ClientKey(body, info, key);
-        var memo = Ja3Memo.Client;
-        if (keyLength >= 0 && memo.TryGet(key[..keyLength], out var knownHash, out var knownText))
+        Span<ushort> key = stackalloc ushort[HelloMemoKey.MaxValues];
+        var keyLength = HelloMemoKey.Client(body, info, transport, key);
+        var memo = t_clientMemo ??= new HelloFingerprintMemo<ClientHelloFingerprints>();
+        if (keyLength >= 0 && memo.TryGet(key[..keyLength], out var known))
         {
-            return (knownHash, knownText);
+            return known;
         }
 
         var text = Ja3Buffer(body.Length);
         Span<char> hash = stackalloc char[Ja3.HashLength];
         var length = Ja3.WriteClient(body, info, text.AsSpan(0, Ja3.MaxTextLength(body.Length)), hash);
-        return length < 0 ? (null, null) : Remember(memo, keyLength >= 0 ? key[..keyLength] : default, keyLength >= 0, hash, text.AsSpan(0, length));
+        var result = new ClientHelloFingerprints(
+            info.HasAlpn ? AlpnList(body[info.Alpn]) : [],
+            OfferedVersions(body, info),
+            Ja4Of(body, info, transport),
+            length < 0 ? null : new string(hash),
+            length < 0 ? null : Encoding.ASCII.GetString(text.AsSpan(0, length)));
+        if (keyLength >= 0 && length >= 0)
+        {
+            memo.Remember(key[..keyLength], result);
+        }
+
+        return result;
     }
 
-    /// <summary>JA3S hash and text, remembered as JA3 is.</summary>
+    /// <summary>JA3S hash and text, remembered as the client's fingerprints are.</summary>
     public static (string? Hash, string? Text) Ja3sOf(ReadOnlySpan<byte> body, in ServerHelloInfo info)
     {
-        Span<ushort> key = stackalloc ushort[Ja3Memo.MaxKeyValues];
-        var keyLength = Ja3Memo.ServerKey(body, info, key);
-        var memo = Ja3Memo.Server;
-        if (keyLength >= 0 && memo.TryGet(key[..keyLength], out var knownHash, out var knownText))
+        Span<ushort> key = stackalloc ushort[HelloMemoKey.MaxValues];
+        var keyLength = HelloMemoKey.Server(body, info, key);
+        var memo = t_serverMemo ??= new HelloFingerprintMemo<Ja3Texts>();
+        if (keyLength >= 0 && memo.TryGet(key[..keyLength], out var known))
         {
-            return (knownHash, knownText);
+            return (known.Hash, known.Text);
         }
 
         var text = Ja3Buffer(body.Length);
         Span<char> hash = stackalloc char[Ja3.HashLength];
         var length = Ja3.WriteServer(body, info, text.AsSpan(0, Ja3.MaxTextLength(body.Length)), hash);
-        return length < 0 ? (null, null) : Remember(memo, keyLength >= 0 ? key[..keyLength] : default, keyLength >= 0, hash, text.AsSpan(0, length));
-    }
-
-    private static (string? Hash, string? Text) Remember(Ja3Memo memo, ReadOnlySpan<ushort> key, bool keep, ReadOnlySpan<char> hash, ReadOnlySpan<byte> text)
-    {
-        var result = (Hash: new string(hash), Text: Encoding.ASCII.GetString(text));
-        if (keep)
+        if (length < 0)
         {
-            memo.Remember(key, result.Hash, result.Text);
+            return (null, null);
         }
 
-        return result;
+        var result = new Ja3Texts(new string(hash), Encoding.ASCII.GetString(text.AsSpan(0, length)));
+        if (keyLength >= 0)
+        {
+            memo.Remember(key[..keyLength], result);
+        }
+
+        return (result.Hash, result.Text);
     }
+
+    [ThreadStatic]
+    private static HelloFingerprintMemo<ClientHelloFingerprints>? t_clientMemo;
+
+    [ThreadStatic]
+    private static HelloFingerprintMemo<Ja3Texts>? t_serverMemo;
+
+    private sealed record Ja3Texts(string Hash, string Text);
 
     /// <summary>Per thread, reused: the JA3 text is copied out as a string, so its buffer need not be new per hello.</summary>
     [ThreadStatic]

@@ -137,12 +137,12 @@ internal sealed class TlsSession : IStreamConsumer
         {
             Sni = sni,
             Version = version is { } v ? TlsHandshakeSummary.VersionName(v) : null,
-            ClientAlpns = c?.Alpns ?? [],
+            ClientAlpns = c?.Fingerprints.Alpns ?? [],
             ServerAlpn = s?.Alpn ?? _decrypted?.Alpn,
-            OfferedVersions = c?.OfferedVersions ?? [],
-            Ja3Hash = c?.Ja3Hash,
-            Ja3String = c?.Ja3String,
-            Ja4 = c?.Ja4,
+            OfferedVersions = c?.Fingerprints.OfferedVersions ?? [],
+            Ja3Hash = c?.Fingerprints.Ja3Hash,
+            Ja3String = c?.Fingerprints.Ja3Text,
+            Ja4 = c?.Fingerprints.Ja4,
             Ja3sHash = s?.Ja3sHash,
             Ja3sString = s?.Ja3sString,
             CipherSuite = s is null ? null : TlsHandshakeSummary.Hex4(s.CipherSuite),
@@ -157,7 +157,7 @@ internal sealed class TlsSession : IStreamConsumer
     }
 
     /// <summary>What the ClientHello said, as strings for the event.</summary>
-    internal sealed record ClientHelloSummary(string? Sni, List<string> Alpns, List<string> OfferedVersions, ushort HighestVersion, string Ja4, string? Ja3Hash, string? Ja3String, bool Ech);
+    internal sealed record ClientHelloSummary(string? Sni, ushort HighestVersion, ClientHelloFingerprints Fingerprints, bool Ech);
 
     internal sealed record ServerHelloSummary(ushort Version, ushort CipherSuite, string? Alpn, string? Ja3sHash, string? Ja3sString);
 
@@ -184,15 +184,10 @@ internal sealed class TlsSession : IStreamConsumer
                 session._clientRandom = body[info.Random].ToArray();
             }
 
-            var (ja3Hash, ja3Text) = TlsHandshakeSummary.Ja3Of(body, info);
             Hello = new ClientHelloSummary(
                 TlsHandshakeSummary.ServerName(body, info),
-                info.HasAlpn ? TlsHandshakeSummary.AlpnList(body[info.Alpn]) : [],
-                TlsHandshakeSummary.OfferedVersions(body, info),
                 info.HighestVersion(body),
-                TlsHandshakeSummary.Ja4Of(body, info, 't'),
-                ja3Hash,
-                ja3Text,
+                TlsHandshakeSummary.ClientFingerprints(body, info, 't'),
                 info.HasEncryptedClientHello);
             return false; // one ClientHello is all we need from this side
         }

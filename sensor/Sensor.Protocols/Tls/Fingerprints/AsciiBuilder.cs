@@ -90,7 +90,7 @@ internal ref struct AsciiBuilder
         memo.Remember(Written, destination);
     }
 
-    /// <summary>MD5 of the written text as 32 hex characters (JA3); repeated hellos are answered before this by Ja3Memo.</summary>
+    /// <summary>MD5 of the written text as 32 hex characters (JA3); repeated hellos are answered before this by HelloFingerprintMemo.</summary>
     public readonly void Md5Hex(Span<char> destination)
     {
         Span<byte> digest = stackalloc byte[ShortMd5.DigestLength];

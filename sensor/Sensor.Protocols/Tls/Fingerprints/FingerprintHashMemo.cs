@@ -7,8 +7,10 @@ namespace Sensor.Protocols.Tls.Fingerprints;
 /// SHA-256). A network has few client stacks, so the same inputs come back with nearly every handshake, and the hashes
 /// were most of the fingerprints' cost. Direct-mapped on a cheap hash of the input, and a hit compares the whole input,
 /// so the answer is always the input's own digest. All storage is allocated once per thread and memo: a miss copies into
-/// a fixed slot and allocates nothing. (JA3's MD5 is not kept here: Sensor.Sessions' Ja3Memo answers repeated hellos
-/// before the text is written, so a JA3 text that reaches the hash is one it has not seen.)
+/// a fixed slot and allocates nothing. Sensor.Sessions' HelloFingerprintMemo answers a hello whose fields repeat exactly
+/// before any of this runs; these digests serve the hellos it misses with the same sorted lists (Chrome permutes its
+/// extension order per connection) and QUIC. (JA3's MD5 is not kept: a JA3 text that reaches the hash is one that memo
+/// has not seen.)
 /// </summary>
 internal sealed class FingerprintHashMemo
 {

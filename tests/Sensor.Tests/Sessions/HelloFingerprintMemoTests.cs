@@ -10,10 +10,11 @@ using Sensor.Tests.TestSupport;
 namespace Sensor.Tests.Sessions;
 
 /// <summary>
-/// The JA3/JA3S memo of the tls event: whatever was remembered before, every hello gets the JA3 written out from its own
-/// fields (Ja3.WriteClient/WriteServer, and the MD5 of that text), never another hello's.
+/// The hello fingerprint memo of the tls event: whatever was remembered before, every hello gets the JA3, JA4 and offered
+/// lists written out from its own fields (Ja3.WriteClient/WriteServer and the MD5 of that text, Ja4.Write, the list
+/// readers), never another hello's.
 /// </summary>
-public sealed class Ja3MemoTests
+public sealed class HelloFingerprintMemoTests
 {
     private static readonly ushort[] Greases = [0x0a0a, 0x1a1a, 0x2a2a, 0x3a3a, 0x4a4a, 0x5a5a, 0x6a6a, 0x7a7a, 0x8a8a, 0x9a9a, 0xaaaa, 0xbaba, 0xcaca, 0xdada, 0xeaea, 0xfafa];
 
@@ -21,7 +22,7 @@ public sealed class Ja3MemoTests
     private static readonly ushort[] PlainTypes = [0x0005, 0x0012, 0x0015, 0x0016, 0x0017, 0x001b, 0x0023, 0x0031, 0x4469];
 
     [Fact]
-    public void Ja3Of_SeededRandomHellos_RepeatedAndInterleaved_AlwaysTheirOwnText()
+    public void ClientFingerprints_SeededRandomHellos_RepeatedAndInterleaved_AlwaysTheirOwnText()
     {
         var random = new Random(3);
         var hellos = Enumerable.Range(0, 400).Select(_ => RandomClientHello(random)).ToList();
@@ -37,7 +38,7 @@ public sealed class Ja3MemoTests
     }
 
     [Fact]
-    public void Ja3Of_ValueMovedToTheNextSection_IsAnotherKey()
+    public void ClientFingerprints_ValueMovedToTheNextSection_IsAnotherKey()
     {
         // Ciphers [a, b] + groups [c] against ciphers [a] + groups [b, c]: the same values in the same order.
         var first = Hello([0x1301, 0x1302], [0x0017], [0x001d], [0]);
@@ -57,7 +58,7 @@ public sealed class Ja3MemoTests
     }
 
     [Fact]
-    public void Ja3Of_HellosDifferingOnlyInGrease_ShareTheRememberedStrings()
+    public void ClientFingerprints_HellosDifferingOnlyInGrease_ShareTheRememberedStrings()
     {
         // JA3 leaves GREASE out, so these have one JA3; the second is answered from the memo (the same string objects).
         var plain = Hello([0x1301, 0xc02b], [0x0017, 0x0023], [0x001d], [0]);
@@ -69,7 +70,7 @@ public sealed class Ja3MemoTests
     }
 
     [Fact]
-    public void Ja3Of_ExtensionOrderChanged_IsAnotherText()
+    public void ClientFingerprints_ExtensionOrderChanged_IsAnotherText()
     {
         var (_, forward) = AssertClientJa3(Hello([0x1301], [0x0017, 0x0023, 0x0005], [0x001d], [0]));
         var (_, backward) = AssertClientJa3(Hello([0x1301], [0x0005, 0x0023, 0x0017], [0x001d], [0]));
@@ -78,9 +79,9 @@ public sealed class Ja3MemoTests
     }
 
     [Fact]
-    public void Ja3Of_HelloLongerThanTheKeyCap_IsWrittenOutEveryTime()
+    public void ClientFingerprints_HelloLongerThanTheKeyCap_IsWrittenOutEveryTime()
     {
-        var ciphers = Enumerable.Range(1, Ja3Memo.MaxKeyValues + 10).Select(i => (ushort)i).ToArray();
+        var ciphers = Enumerable.Range(1, HelloMemoKey.MaxValues + 10).Select(i => (ushort)i).ToArray();
         var body = Hello(ciphers, [0x0017], [0x001d], [0]);
         var (firstHash, firstText) = AssertClientJa3(body);
         var (secondHash, secondText) = AssertClientJa3(body);
@@ -109,16 +110,129 @@ public sealed class Ja3MemoTests
         }
     }
 
+    [Fact]
+    public void ClientFingerprints_SeededRandomHellosWithJa4Fields_AlwaysTheirOwnJa4AndLists()
+    {
+        // The fields JA4 and the offered lists read beyond JA3's: SNI, ALPN, supported versions, signature algorithms,
+        // each present or not, with GREASE; both transports, so a 'q' result is never given for a 't' hello.
+        var random = new Random(7);
+        var hellos = Enumerable.Range(0, 300).Select(_ => RandomJa4Hello(random)).ToList();
+        for (var i = 0; i < 3000; i++)
+        {
+            AssertClientFingerprints(hellos[random.Next(hellos.Count)], random.Next(4) == 0 ? 'q' : 't');
+        }
+    }
+
+    [Theory]
+    [InlineData(false, new byte[0])]
+    [InlineData(true, new byte[] { 0x00, 0x00 })]             // present, empty: JA4 has no '_' part
+    [InlineData(true, new byte[] { 0x00, 0x02, 0x0a, 0x0a })] // GREASE only: JA4 writes '_' and nothing after it
+    [InlineData(true, new byte[] { 0x00, 0x02, 0x04, 0x03 })]
+    public void ClientFingerprints_SignatureAlgorithmsAbsentEmptyOrGreaseOnly_EachItsOwnJa4(bool present, byte[] data)
+    {
+        // The key holds the list's byte length as well as its GREASE-free values: these hellos differ in JA4 only there.
+        var hello = new ClientHelloBuilder { Ciphers = [0x1301] };
+        hello.Extension(0x0017, []);
+        if (present)
+        {
+            hello.Extension(0x000d, data);
+        }
+
+        AssertClientFingerprints(hello.Body(), 't');
+        AssertClientFingerprints(Hello([0x1301], [0x0017], [0x001d], [0]), 't'); // another hello between the repeats
+        AssertClientFingerprints(hello.Body(), 't');
+    }
+
+    [Fact]
+    public void ClientFingerprints_SameFieldsOtherServerName_ShareTheRememberedStrings()
+    {
+        // The name is not part of any fingerprint string, only whether one is sent: a hit, whatever the host.
+        var first = ClientFingerprints(JaHello("api.anthropic.com"), 't');
+        var second = ClientFingerprints(JaHello("api.openai.com"), 't');
+        Assert.Same(first, second);
+        Assert.NotSame(first, ClientFingerprints(JaHello(null), 't'));
+        Assert.NotSame(first, ClientFingerprints(JaHello("api.anthropic.com"), 'q'));
+        Assert.Equal(TlsBytes.Ja4(JaHello(null)), ClientFingerprints(JaHello(null), 't').Ja4);
+    }
+
+    private static byte[] JaHello(string? host)
+    {
+        var hello = new ClientHelloBuilder { Ciphers = [0x1301, 0x1302] };
+        if (host is not null)
+        {
+            hello.Extension(0x0000, ClientHelloBuilder.Sni(host));
+        }
+
+        hello.Extension(0x0010, ClientHelloBuilder.Alpn("h2", "http/1.1"));
+        hello.Extension(0x002b, ClientHelloBuilder.Versions(0x0304, 0x0303));
+        hello.Extension(0x000d, ClientHelloBuilder.List16(0x0403, 0x0804));
+        return hello.Body();
+    }
+
+    private static ClientHelloFingerprints ClientFingerprints(byte[] body, char transport)
+    {
+        var info = default(ClientHelloInfo);
+        Assert.Equal(ParseStatus.Done, ClientHelloReader.Read(body, ref info));
+        return TlsHandshakeSummary.ClientFingerprints(body, info, transport);
+    }
+
+    private static void AssertClientFingerprints(byte[] body, char transport)
+    {
+        var info = default(ClientHelloInfo);
+        Assert.Equal(ParseStatus.Done, ClientHelloReader.Read(body, ref info));
+        var (expectedText, expectedHash) = Ja3Tests.ClientJa3(body);
+        var fingerprints = TlsHandshakeSummary.ClientFingerprints(body, info, transport);
+        Assert.Equal(TlsBytes.Ja4(body, transport), fingerprints.Ja4);
+        Assert.Equal(expectedText, fingerprints.Ja3Text);
+        Assert.Equal(expectedHash, fingerprints.Ja3Hash);
+        Assert.Equal(info.HasAlpn ? TlsHandshakeSummary.AlpnList(body[info.Alpn]) : [], fingerprints.Alpns);
+        Assert.Equal(TlsHandshakeSummary.OfferedVersions(body, info), fingerprints.OfferedVersions);
+    }
+
+    private static byte[] RandomJa4Hello(Random random)
+    {
+        string[] protocols = ["h2", "http/1.1", "h3", "x", "spdy/3"];
+        ushort Grease() => Greases[random.Next(Greases.Length)];
+        var hello = new ClientHelloBuilder { Ciphers = [.. Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(6) == 0 ? Grease() : (ushort)(0x1301 + random.Next(3)))] };
+        if (random.Next(2) == 0)
+        {
+            hello.Extension(0x0000, ClientHelloBuilder.Sni(random.Next(2) == 0 ? "a.example" : "b.example"));
+        }
+
+        if (random.Next(2) == 0)
+        {
+            hello.Extension(0x0010, ClientHelloBuilder.Alpn([.. Enumerable.Range(0, random.Next(1, 3)).Select(_ => protocols[random.Next(protocols.Length)])]));
+        }
+
+        if (random.Next(2) == 0)
+        {
+            hello.Extension(0x002b, ClientHelloBuilder.Versions([.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => random.Next(4) == 0 ? Grease() : (ushort)(0x0302 + random.Next(3)))]));
+        }
+
+        if (random.Next(2) == 0)
+        {
+            hello.Extension(0x000d, ClientHelloBuilder.List16([.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => random.Next(4) == 0 ? Grease() : (ushort)(0x0401 + random.Next(3)))]));
+        }
+
+        if (random.Next(2) == 0)
+        {
+            hello.Extension(PlainTypes[random.Next(3)], []);
+        }
+
+        return hello.Body();
+    }
+
     private static (string Hash, string Text) AssertClientJa3(byte[] body)
     {
         var (expectedText, expectedHash) = Ja3Tests.ClientJa3(body);
         Assert.Equal(Md5(expectedText), expectedHash);
         var info = default(ClientHelloInfo);
         Assert.Equal(ParseStatus.Done, ClientHelloReader.Read(body, ref info));
-        var (hash, text) = TlsHandshakeSummary.Ja3Of(body, info);
-        Assert.Equal(expectedText, text);
-        Assert.Equal(expectedHash, hash);
-        return (hash!, text!);
+        var fingerprints = TlsHandshakeSummary.ClientFingerprints(body, info, 't');
+        Assert.Equal(expectedText, fingerprints.Ja3Text);
+        Assert.Equal(expectedHash, fingerprints.Ja3Hash);
+        Assert.Equal(TlsBytes.Ja4(body), fingerprints.Ja4);
+        return (fingerprints.Ja3Hash!, fingerprints.Ja3Text!);
     }
 
     private static byte[] Hello(ushort[] ciphers, ushort[] plainExtensions, ushort[] groups, byte[] formats)
