@@ -4,16 +4,22 @@ namespace Sensor.Protocols.Dns;
 
 /// <summary>
 /// A decoded DNS message (RFC 1035 §4.1). Built per message at the event boundary: its names and RDATA are in one
-/// UTF-8 array (<see cref="DnsText"/>), so reading a message allocates the message, that array and two record arrays.
+/// UTF-8 array (<see cref="DnsText"/>), so reading a message allocates the message, that array and, for an answer, a
+/// record array. Nearly every message asks one question (RFC 9619 makes QDCOUNT > 1 an error): it is held inline.
 /// </summary>
 public sealed class DnsMessage
 {
-    private readonly DnsQuestion[] _questions;
+    private readonly DnsQuestion _onlyQuestion;
+    private readonly DnsQuestion[]? _questions;
     private readonly DnsRecord[] _answers;
 
-    public DnsMessage(DnsQuestion[] questions, DnsRecord[] answers)
+    /// <param name="questions">The questions when there are none or several; null when there is just <paramref name="onlyQuestion"/>.</param>
+    /// <param name="onlyQuestion">The one question, when <paramref name="questions"/> is null.</param>
+    /// <param name="answers">The answer records.</param>
+    internal DnsMessage(DnsQuestion[]? questions, in DnsQuestion onlyQuestion, DnsRecord[] answers)
     {
         _questions = questions;
+        _onlyQuestion = onlyQuestion;
         _answers = answers;
     }
 
@@ -33,7 +39,7 @@ public sealed class DnsMessage
 
     public bool Authoritative { get; init; }
 
-    public ReadOnlySpan<DnsQuestion> Questions => _questions;
+    public ReadOnlySpan<DnsQuestion> Questions => _questions ?? new ReadOnlySpan<DnsQuestion>(in _onlyQuestion);
 
     public ReadOnlySpan<DnsRecord> Answers => _answers;
 

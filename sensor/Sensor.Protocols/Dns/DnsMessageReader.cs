@@ -34,8 +34,8 @@ public static class DnsMessageReader
         scratch.Clear();
         var status = ReadSections(message, scratch);
         var flags = BinaryPrimitives.ReadUInt16BigEndian(message[2..]);
-        var (questions, answers) = scratch.ToRecords();
-        result = new DnsMessage(questions, answers)
+        var (questions, onlyQuestion, answers) = scratch.ToRecords();
+        result = new DnsMessage(questions, onlyQuestion, answers)
         {
             Id = BinaryPrimitives.ReadUInt16BigEndian(message),
             IsResponse = (flags & 0x8000) != 0,
@@ -333,15 +333,27 @@ public static class DnsMessageReader
             Answers.Clear();
         }
 
-        /// <summary>The records over one copy of the text (the scratch is reused by the next message).</summary>
-        public (DnsQuestion[] Questions, DnsRecord[] Answers) ToRecords()
+        /// <summary>
+        /// The records over one copy of the text (the scratch is reused by the next message). A single question comes
+        /// back on its own, with null for the array (see <see cref="DnsMessage"/>).
+        /// </summary>
+        public (DnsQuestion[]? Questions, DnsQuestion OnlyQuestion, DnsRecord[] Answers) ToRecords()
         {
             var text = Text.ToArray();
-            var questions = Questions.Count == 0 ? [] : new DnsQuestion[Questions.Count];
-            for (var i = 0; i < questions.Length; i++)
+            DnsQuestion[]? questions = Questions.Count == 1 ? null : Questions.Count == 0 ? [] : new DnsQuestion[Questions.Count];
+            var onlyQuestion = default(DnsQuestion);
+            for (var i = 0; i < Questions.Count; i++)
             {
                 var q = Questions[i];
-                questions[i] = new DnsQuestion(text, q.NameStart, q.NameLength, q.Type, q.Class);
+                var question = new DnsQuestion(text, q.NameStart, q.NameLength, q.Type, q.Class);
+                if (questions is null)
+                {
+                    onlyQuestion = question;
+                }
+                else
+                {
+                    questions[i] = question;
+                }
             }
 
             var answers = Answers.Count == 0 ? [] : new DnsRecord[Answers.Count];
@@ -351,7 +363,7 @@ public static class DnsMessageReader
                 answers[i] = new DnsRecord(text, a.Layout, a.Type, a.Class, a.Ttl);
             }
 
-            return (questions, answers);
+            return (questions, onlyQuestion, answers);
         }
     }
 }
