@@ -5,7 +5,7 @@ namespace Sensor.Protocols.Dns;
 /// <summary>
 /// A decoded DNS message (RFC 1035 §4.1). Built per message at the event boundary: its names and RDATA are in one
 /// UTF-8 array (<see cref="DnsText"/>), so reading a message allocates the message, that array and, for an answer, a
-/// record array. Nearly every message asks one question (RFC 9619 makes QDCOUNT > 1 an error): it is held inline.
+/// record array. Nearly every message asks one question (RFC 9619: a standard query has exactly one): it is held inline.
 /// </summary>
 public sealed class DnsMessage
 {
