@@ -31,6 +31,12 @@ internal sealed class GuardedStreamConsumer : IStreamConsumer
         {
             Quarantine();
         }
+
+        if (_flow.Identity.AppLayerDone)
+        {
+            // The application layer has all it needs: later segments go nowhere, without a call per segment.
+            _flow.Consumer = NullStreamConsumer.Instance;
+        }
     }
 
     public void OnGap(Direction direction, long missingBytes)

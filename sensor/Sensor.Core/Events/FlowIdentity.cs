@@ -40,6 +40,13 @@ public sealed class FlowIdentity
     /// <summary><c>app_proto</c>: set by the first parser that recognises the flow.</summary>
     public string? AppProto { get; set; }
 
+    /// <summary>
+    /// Set by the application layer when it needs no more of this flow's bytes (Suricata's TLS
+    /// <c>encryption-handling: bypass</c>): the flow then stops handing them on, its consumer gets no further calls
+    /// (not even the end), and reassembly goes on counting for the <c>flow</c> event.
+    /// </summary>
+    public bool AppLayerDone { get; set; }
+
     /// <summary>Whether the protocol has ports (TCP, UDP, SCTP) so <c>src_port</c>/<c>dest_port</c> are written.</summary>
     public bool HasPorts => Protocol is 6 or 17 or 132;
 

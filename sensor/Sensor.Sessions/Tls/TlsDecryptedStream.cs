@@ -22,6 +22,7 @@ internal sealed class TlsDecryptedStream
     private IStreamConsumer? _inner;
     private bool _armed;
     private bool _failed;
+    private bool _disabled;
 
     public TlsDecryptedStream(FlowIdentity flow, StreamContext context, TlsDecryption options)
     {
@@ -68,9 +69,13 @@ internal sealed class TlsDecryptedStream
         _readers[1].Arm(server!, encryptThenMac);
     }
 
+    /// <summary>Whether this flow was found to have no keys (or no usable ServerHello): nothing of it will be decrypted.</summary>
+    public bool Disabled => _disabled;
+
     /// <summary>No decryption for this flow (no keys, or no ServerHello to tell the suite).</summary>
     public void Disable()
     {
+        _disabled = true;
         foreach (var reader in _readers)
         {
             reader.Dispose();

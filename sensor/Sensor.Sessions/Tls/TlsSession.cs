@@ -40,11 +40,16 @@ internal sealed class TlsSession : IStreamConsumer
         flow.AppProto ??= "tls";
     }
 
-    /// <summary>Application data each way, counted after the handshake (live: final when the flow ends).</summary>
+    /// <summary>The client's application-data records, counted after the handshake until the session stops reading.</summary>
     public TlsTraffic Traffic { get; } = new();
 
     public void OnData(Direction direction, ReadOnlySequence<byte> data)
     {
+        if (_flow.AppLayerDone)
+        {
+            return; // segments already buffered when the flow was told: nothing here reads them
+        }
+
         ParseHandshake(direction, data);
 
         // The handshake parse comes first: a ServerHello in these bytes arms the keys before its own flight is decrypted.
@@ -53,7 +58,19 @@ internal sealed class TlsSession : IStreamConsumer
         {
             Emit();
         }
+
+        if (_emitted && (_decrypted?.Disabled ?? true) && Traffic.ClientSentData(NegotiatedVersion == 0x0304))
+        {
+            // Without keys for this flow nothing after this point can change an event: the tls event is out, and the one
+            // fact read from the encrypted records (whether the client sent data, for the ai event) is settled.
+            _client.Release();
+            _server.Release();
+            _flow.AppLayerDone = true;
+        }
     }
+
+    /// <summary>The version the event reports: the server's choice, else the highest the client offered.</summary>
+    private ushort? NegotiatedVersion => _serverSide.Hello?.Version ?? _clientSide.Hello?.HighestVersion;
 
     private void ParseHandshake(Direction direction, ReadOnlySequence<byte> data)
     {
@@ -65,7 +82,7 @@ internal sealed class TlsSession : IStreamConsumer
         }
 
         var status = side.Feed(data, direction == Direction.ToServer ? _clientSide : _serverSide);
-        Traffic.Update(_client, _server);
+        Traffic.Update(_client);
         if (before != TlsStreamStatus.NeedMoreData || _emitted)
         {
             return;
@@ -130,7 +147,7 @@ internal sealed class TlsSession : IStreamConsumer
         _emitted = true;
         var c = _clientSide.Hello;
         var s = _serverSide.Hello;
-        var version = s?.Version ?? c?.HighestVersion;
+        var version = NegotiatedVersion;
         var sni = c?.Sni;
         var certificate = _serverSide.Certificate;
         _context.Events.Write(new TlsEvent(_context.Clock.NowMicros, _flow)

@@ -2,16 +2,14 @@ using Sensor.Protocols.Tls;
 
 namespace Sensor.Sessions.Tls;
 
-/// <summary>Application-data records and bytes of a TLS session, each way (the handshake's encrypted Finished included).</summary>
+/// <summary>
+/// The client's application-data records of a TLS session (its encrypted Finished included): enough to tell a used
+/// connection from a pooled one that never carried a request. Without keys, the session stops counting once that is
+/// settled (<see cref="Sensor.Core.Events.FlowIdentity.AppLayerDone"/>); the flow event has the byte counts.
+/// </summary>
 public sealed class TlsTraffic
 {
     public long ClientRecords { get; private set; }
-
-    public long ClientBytes { get; private set; }
-
-    public long ServerRecords { get; private set; }
-
-    public long ServerBytes { get; private set; }
 
     /// <summary>
     /// Whether the client sent data beyond the handshake. In TLS 1.3 its Finished is itself an application-data
@@ -19,11 +17,5 @@ public sealed class TlsTraffic
     /// </summary>
     public bool ClientSentData(bool tls13) => ClientRecords > (tls13 ? 1 : 0);
 
-    internal void Update(TlsHandshakeReassembler client, TlsHandshakeReassembler server)
-    {
-        ClientRecords = client.ApplicationDataRecords;
-        ClientBytes = client.ApplicationDataBytes;
-        ServerRecords = server.ApplicationDataRecords;
-        ServerBytes = server.ApplicationDataBytes;
-    }
+    internal void Update(TlsHandshakeReassembler client) => ClientRecords = client.ApplicationDataRecords;
 }

@@ -1,4 +1,5 @@
 using Sensor.Core.Diagnostics;
+using Sensor.Core.Events;
 using Sensor.Core.Streams;
 using Sensor.Decode;
 using Sensor.Flows;
@@ -217,6 +218,45 @@ public class FlowTableTests
     }
 
     [Fact]
+    public void OnPacket_AppLayerDone_LaterSegmentsNotHandedOnButCountedInTheFlowEvent()
+    {
+        // The consumer says it has all it needs after its first bytes (as a TLS session without keys does).
+        var harness = new TcpHarness(factory: new RecordingConsumerFactory
+        {
+            Create = flow => new DoneAfterFirstData(flow),
+        });
+        harness.Handshake();
+        harness.ClientData(0, Frames.Payload(10));
+        harness.ClientData(10, Frames.Payload(10));
+        harness.ServerData(0, Frames.Payload(7));
+        harness.Flush();
+
+        var consumer = (DoneAfterFirstData)Assert.Single(harness.Factory.Created);
+        Assert.Equal(1, consumer.DataCalls);
+        Assert.Equal(0, consumer.EndCalls); // no further calls at all, not even the end
+        var flow = Assert.Single(harness.Sink.Flows);
+        Assert.Equal(20, flow.PayloadBytesToServer);
+        Assert.Equal(7, flow.PayloadBytesToClient);
+        Assert.Equal(27, harness.Counters.TcpBytesDelivered);
+    }
+
+    [Fact]
+    public void OnPacket_AppLayerNotDone_EverySegmentHandedOn()
+    {
+        // The control for the test above: the same packets, a consumer that never says it is done.
+        var harness = new TcpHarness();
+        harness.Handshake();
+        harness.ClientData(0, Frames.Payload(10));
+        harness.ClientData(10, Frames.Payload(10));
+        harness.ServerData(0, Frames.Payload(7));
+        harness.Flush();
+
+        Assert.Equal(20, harness.Consumer.Bytes(Direction.ToServer).Length);
+        Assert.Equal(7, harness.Consumer.Bytes(Direction.ToClient).Length);
+        Assert.Equal(EndReason.EndOfInput, harness.Consumer.End(Direction.ToServer));
+    }
+
+    [Fact]
     public void Flush_ConsumerThrowsAtEnd_FaultReportedAndFlowEventWritten()
     {
         var throwing = new ThrowingConsumer { ThrowOnData = false, ThrowOnEnd = true };
@@ -274,5 +314,25 @@ public class FlowTableTests
         Send(harness, packet with { VlanId = 20 });
 
         Assert.Equal(2, harness.Table.Count);
+    }
+
+    /// <summary>Counts its calls; sets <see cref="FlowIdentity.AppLayerDone"/> on its first bytes.</summary>
+    private sealed class DoneAfterFirstData(FlowIdentity flow) : IStreamConsumer
+    {
+        public int DataCalls { get; private set; }
+
+        public int EndCalls { get; private set; }
+
+        public void OnData(Direction direction, System.Buffers.ReadOnlySequence<byte> data)
+        {
+            DataCalls++;
+            flow.AppLayerDone = true;
+        }
+
+        public void OnGap(Direction direction, long missingBytes)
+        {
+        }
+
+        public void OnEnd(Direction direction, EndReason reason) => EndCalls++;
     }
 }

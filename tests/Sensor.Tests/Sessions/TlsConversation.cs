@@ -32,7 +32,7 @@ internal static class TlsConversation
     /// Client preamble + flight, server preamble + flight, then the rest of both directions. <paramref name="chunks"/>
     /// cuts every step into random pieces (1..maxChunk bytes); null delivers each step whole.
     /// </summary>
-    public static Result Play(TcpConnection connection, byte[]? clientPreamble = null, byte[]? serverPreamble = null, Random? chunks = null, int maxChunk = 16, bool asSequences = false)
+    public static Result Play(TcpConnection connection, byte[]? clientPreamble = null, byte[]? serverPreamble = null, Random? chunks = null, int maxChunk = 16, bool asSequences = false, TlsDecryption? decryption = null)
     {
         var clientHello = CaptureStreams.FirstHelloRecords(connection.ToServer);
         var serverFlight = CaptureStreams.FirstHelloRecords(connection.ToClient);
@@ -43,14 +43,14 @@ internal static class TlsConversation
             (Direction.ToServer, connection.ToServer[clientHello.Length..]),
             (Direction.ToClient, connection.ToClient[serverFlight.Length..]),
         ];
-        return Run(steps, chunks, maxChunk, asSequences);
+        return Run(steps, chunks, maxChunk, asSequences, decryption);
     }
 
-    public static Result Run(IEnumerable<(Direction Direction, byte[] Bytes)> steps, Random? chunks = null, int maxChunk = 16, bool asSequences = false)
+    public static Result Run(IEnumerable<(Direction Direction, byte[] Bytes)> steps, Random? chunks = null, int maxChunk = 16, bool asSequences = false, TlsDecryption? decryption = null)
     {
         var recorder = new EventRecorder();
         var flow = EventRecorder.Flow(443);
-        var consumer = new AppLayerFactory(recorder.Context).CreateConsumer(flow)!;
+        var consumer = new AppLayerFactory(recorder.Context, decryption: decryption).CreateConsumer(flow)!;
         foreach (var (direction, bytes) in steps)
         {
             var pieces = chunks is null ? [bytes] : Segments.RandomChunks(bytes, chunks, maxChunk);

@@ -1,5 +1,7 @@
 using Sensor.Core.Diagnostics;
 using Sensor.Core.Streams;
+using Sensor.Protocols.Tls.Decryption;
+using Sensor.Sessions.Tls;
 using Sensor.Tests.Protocols.Tls;
 using Sensor.Tests.TestSupport;
 
@@ -27,6 +29,54 @@ public sealed class TlsSessionTests
         Assert.Equal("tls", result.Flow.AppProto);
         Assert.Empty(result.Anomalies);
         Assert.True(tls.Traffic!.ClientSentData(tls13: true));
+    }
+
+    [Fact]
+    public void HandshakeWithoutKeys_StopsReadingOnceTheClientSentData()
+    {
+        // Both captured connections carry a request after the handshake: the event is out and the one fact the ai
+        // event reads from the encrypted records is settled, so the session tells the flow it needs no more bytes.
+        foreach (var connection in new[] { TlsConversation.Tls13, TlsConversation.Tls12 })
+        {
+            var result = TlsConversation.Play(connection);
+            Assert.True(result.Flow.AppLayerDone);
+            Assert.True(result.Single.Traffic!.ClientSentData(result.Single.Version == "TLS 1.3"));
+        }
+    }
+
+    [Fact]
+    public void HandshakeOnly_KeepsReading()
+    {
+        // Only the hellos (and the server's flight): the tls event is out, but whether the client will send data is not
+        // known yet, so the session keeps the bytes coming.
+        var connection = TlsConversation.Tls13;
+        var result = TlsConversation.Run(
+        [
+            (Direction.ToServer, CaptureStreams.FirstHelloRecords(connection.ToServer)),
+            (Direction.ToClient, CaptureStreams.FirstHelloRecords(connection.ToClient)),
+        ]);
+        Assert.Single(result.Events);
+        Assert.False(result.Flow.AppLayerDone);
+    }
+
+    [Fact]
+    public void HandshakeWithKeysOnlyForOtherFlows_StopsReadingToo()
+    {
+        // A key store is configured, but the ServerHello showed it has nothing for this connection: as without keys.
+        var result = TlsConversation.Play(TlsConversation.Tls13, decryption: new TlsDecryption(new TlsKeyStore()));
+        Assert.False(result.Single.Decrypted);
+        Assert.True(result.Flow.AppLayerDone);
+    }
+
+    [Fact]
+    public void HandshakeWithItsKeys_KeepsReading()
+    {
+        // This connection's secrets are in the store: its records are decrypted, so every byte still matters.
+        var keys = new TlsKeyStore();
+        keys.AddKeyLog(File.ReadAllBytes(SharedInputs.Pcap("a_anthropic_enterprise.keys.log")));
+        var result = TlsConversation.Play(TlsConversation.Tls13, decryption: new TlsDecryption(keys));
+        Assert.True(result.Single.Decrypted);
+        Assert.False(result.Flow.AppLayerDone);
     }
 
     [Fact]
