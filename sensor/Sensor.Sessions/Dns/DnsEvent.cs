@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Sensor.Core.Events;
 using Sensor.Core.Json;
@@ -83,7 +84,7 @@ public sealed class DnsEvent : SensorEvent
     {
         var m = _message;
         json.StartObject("dns"u8);
-        json.String("type"u8, m.IsResponse ? "answer"u8 : "query"u8);
+        json.Members(m.IsResponse ? "\"type\":\"answer\""u8 : "\"type\":\"query\""u8);
         json.Number("id"u8, m.Id);
         if (m.Questions.Length > 0 && !(json.String("rrname"u8, m.Questions[0].NameUtf8) && PlainType(json, m.Questions[0].Type)))
         {
@@ -92,12 +93,12 @@ public sealed class DnsEvent : SensorEvent
 
         if (m.IsResponse)
         {
-            var rcode = DnsRecordTypes.KnownRcodeNameUtf8(m.Rcode);
-            if (rcode.IsEmpty || !json.String("rcode"u8, rcode))
+            if (m.Rcode >= s_rcodeMembers.Length)
             {
                 return false;
             }
 
+            json.Members(s_rcodeMembers[m.Rcode]);
             json.StartArray("answers"u8);
             foreach (ref readonly var answer in m.Answers)
             {
@@ -114,24 +115,67 @@ public sealed class DnsEvent : SensorEvent
             json.EndArray();
         }
 
-        json.StartObject("flags"u8);
-        json.Boolean("rd"u8, m.RecursionDesired);
-        if (m.IsResponse)
-        {
-            json.Boolean("ra"u8, m.RecursionAvailable);
-            json.Boolean("aa"u8, m.Authoritative);
-            json.Boolean("tc"u8, m.Truncated);
-        }
-
-        json.EndObject();
+        json.Members(s_flagsMembers[FlagsIndex(m)]);
         json.EndObject();
         return true;
     }
 
+    // The members that take one of a few values, encoded once: the record types, the response codes and the flags.
+    private static readonly byte[]?[] s_rrtypeMembers = TypeMembers();
+    private static readonly byte[][] s_rcodeMembers = RcodeMembers();
+    private static readonly byte[][] s_flagsMembers = [.. Enumerable.Range(0, 32).Select(FlagsMembers)];
+
+    /// <summary><c>"rrtype":"A"</c>... by type, for the types with a mnemonic (all below 256); null for the others.</summary>
+    private static byte[]?[] TypeMembers()
+    {
+        var members = new byte[]?[256];
+        for (var type = 0; type < members.Length; type++)
+        {
+            var name = DnsRecordTypes.KnownNameUtf8((ushort)type);
+            members[type] = name.IsEmpty ? null : Member("rrtype", name);
+        }
+
+        return members;
+    }
+
+    /// <summary><c>"rcode":"NOERROR"</c>... for the response codes with a name (0 to 5).</summary>
+    private static byte[][] RcodeMembers()
+    {
+        var members = new List<byte[]>();
+        for (var rcode = 0; !DnsRecordTypes.KnownRcodeNameUtf8(rcode).IsEmpty; rcode++)
+        {
+            members.Add(Member("rcode", DnsRecordTypes.KnownRcodeNameUtf8(rcode)));
+        }
+
+        return [.. members];
+    }
+
+    /// <summary><c>"name":"value"</c>; the values are ASCII mnemonics, nothing to escape.</summary>
+    private static byte[] Member(string name, ReadOnlySpan<byte> value) => [.. Encoding.ASCII.GetBytes($"\"{name}\":\""), .. value, (byte)'"'];
+
+    /// <summary>The flags object as WriteBody writes it: <c>rd</c> for a query; <c>rd</c>, <c>ra</c>, <c>aa</c>, <c>tc</c> for an answer.</summary>
+    private static byte[] FlagsMembers(int index)
+    {
+        static string B(int index, int bit) => (index & bit) != 0 ? "true" : "false";
+        var text = (index & 16) == 0
+            ? $"\"flags\":{{\"rd\":{B(index, 8)}}}"
+            : $"\"flags\":{{\"rd\":{B(index, 8)},\"ra\":{B(index, 4)},\"aa\":{B(index, 2)},\"tc\":{B(index, 1)}}}";
+        return Encoding.ASCII.GetBytes(text);
+    }
+
+    private static int FlagsIndex(DnsMessage m) => m.IsResponse
+        ? 16 | (m.RecursionDesired ? 8 : 0) | (m.RecursionAvailable ? 4 : 0) | (m.Authoritative ? 2 : 0) | (m.Truncated ? 1 : 0)
+        : m.RecursionDesired ? 8 : 0;
+
     private static bool PlainType(PlainJsonBuilder json, ushort type)
     {
-        var known = DnsRecordTypes.KnownNameUtf8(type);
-        return !known.IsEmpty && json.String("rrtype"u8, known);
+        if (type >= s_rrtypeMembers.Length || s_rrtypeMembers[type] is not { } member)
+        {
+            return false;
+        }
+
+        json.Members(member);
+        return true;
     }
 
     private static void WriteType(Utf8JsonWriter writer, ushort type)
