@@ -37,7 +37,12 @@ internal static class FlowEvents
         TcpFlags = flow.Protocol == IpProtocol.Tcp ? FlagLetters(flow.FlagsSeen) : null,
     };
 
-    private static string FlagLetters(TcpFlags flags)
+    /// <summary>Suricata's tcp_flags letters for every combination of the eight flags: one string each, made once.</summary>
+    private static readonly string[] s_flagLetters = [.. Enumerable.Range(0, 256).Select(flags => Letters((TcpFlags)flags))];
+
+    private static string FlagLetters(TcpFlags flags) => s_flagLetters[(byte)flags];
+
+    private static string Letters(TcpFlags flags)
     {
         var text = new StringBuilder(8);
         Append(text, flags, TcpFlags.Syn, 'S');
