@@ -155,12 +155,16 @@ public sealed class TlsEvent : SensorEvent
             json.Boolean("sni_matches_cert"u8, matches);
         }
 
-        json.Boolean("ech"u8, Ech);
-        json.Boolean("sni_missing"u8, Sni is null && Ja4 is not null);
-        json.Boolean("decrypted"u8, Decrypted);
+        json.Members(s_tailMembers[(Ech ? 4 : 0) | (Sni is null && Ja4 is not null ? 2 : 0) | (Decrypted ? 1 : 0)]);
         json.EndObject();
         return true;
     }
+
+    /// <summary><c>"ech":..,"sni_missing":..,"decrypted":..</c> for each of their eight combinations, encoded once.</summary>
+    private static readonly byte[][] s_tailMembers = [.. Enumerable.Range(0, 8).Select(i =>
+        System.Text.Encoding.ASCII.GetBytes($"\"ech\":{Bool(i & 4)},\"sni_missing\":{Bool(i & 2)},\"decrypted\":{Bool(i & 1)}"))];
+
+    private static string Bool(int bit) => bit != 0 ? "true" : "false";
 
     private static void TextIf(PlainJsonBuilder json, ReadOnlySpan<byte> name, string? value)
     {
