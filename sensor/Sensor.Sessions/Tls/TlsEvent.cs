@@ -49,7 +49,7 @@ public sealed class TlsEvent : SensorEvent
 
     public bool Decrypted { get; init; }
 
-    /// <summary>The session's client application-data count; it goes on counting after this event is written.</summary>
+    /// <summary>The session's client application-data count: it goes on counting after this event, until the session stops reading.</summary>
     public TlsTraffic? Traffic { get; init; }
 
     public override void WriteBody(Utf8JsonWriter writer)
