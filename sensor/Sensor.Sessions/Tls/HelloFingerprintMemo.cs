@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Sessions.Tls;
 
@@ -44,23 +45,5 @@ internal sealed class HelloFingerprintMemo<T>
         _lengths[slot] = key.Length + 1; // 0 marks an empty slot
     }
 
-    private static int Slot(ReadOnlySpan<ushort> key)
-    {
-        // FNV-1a over 8-byte words: for spreading slots, not for security (a hit is confirmed value for value).
-        var bytes = MemoryMarshal.AsBytes(key);
-        var hash = 14695981039346656037UL;
-        var words = MemoryMarshal.Cast<byte, ulong>(bytes);
-        foreach (var word in words)
-        {
-            hash = (hash ^ word) * 1099511628211UL;
-        }
-
-        foreach (var b in bytes[(words.Length * sizeof(ulong))..])
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        hash ^= (ulong)key.Length;
-        return (int)((hash ^ (hash >> 29)) % HelloMemoKey.Slots);
-    }
+    private static int Slot(ReadOnlySpan<ushort> key) => MemoSlot.Of(MemoryMarshal.AsBytes(key), HelloMemoKey.Slots);
 }

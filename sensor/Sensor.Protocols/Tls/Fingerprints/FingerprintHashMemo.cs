@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Sensor.Core.Hashing;
 
 namespace Sensor.Protocols.Tls.Fingerprints;
 
@@ -78,22 +78,5 @@ internal sealed class FingerprintHashMemo
         _lengths[slot] = input.Length + 1; // 0 marks an empty slot, so an empty input is stored as 1
     }
 
-    private static int Slot(ReadOnlySpan<byte> input)
-    {
-        // FNV-1a over 8-byte words: a hash for spreading slots, not for security (a hit is confirmed byte for byte).
-        var hash = 14695981039346656037UL;
-        var words = MemoryMarshal.Cast<byte, ulong>(input);
-        foreach (var word in words)
-        {
-            hash = (hash ^ word) * 1099511628211UL;
-        }
-
-        foreach (var b in input[(words.Length * sizeof(ulong))..])
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        hash ^= (ulong)input.Length;
-        return (int)((hash ^ (hash >> 29)) % Slots);
-    }
+    private static int Slot(ReadOnlySpan<byte> input) => MemoSlot.Of(input, Slots);
 }
