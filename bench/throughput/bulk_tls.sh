@@ -29,18 +29,13 @@ done
 [[ $reps =~ ^[0-9]+$ ]] && ((reps >= 1 && reps <= 20)) || { echo "--reps must be 1..20" >&2; exit 2; }
 ((EUID == 0)) || { echo "$0: needs root to create its network namespace" >&2; exit 1; }
 
-missing=()
-command -v tcpdump >/dev/null || missing+=(tcpdump)
-command -v openssl >/dev/null || missing+=(openssl)
-command -v curl >/dev/null || missing+=(curl)
-command -v ip >/dev/null || missing+=(iproute2)
-[[ -x /usr/bin/time ]] || missing+=(time)
-command -v taskset >/dev/null || missing+=(util-linux)
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]}" >&2
-  timeout 600 apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$here/tools.sh"
+need tcpdump tcpdump
+need openssl openssl
+need curl curl
+need ip iproute2
+need taskset util-linux
+install_needed
 command -v dotnet >/dev/null || { echo "dotnet SDK not found" >&2; exit 1; }
 
 mkdir -p "$data"

@@ -23,18 +23,13 @@ done
 [[ $reps =~ ^[0-9]+$ ]] && ((reps >= 1 && reps <= 20)) || { echo "--reps must be 1..20" >&2; exit 2; }
 bytes=$(numfmt --from=iec "$size") || usage
 
-# Tools: Debian packages, installed only when missing (root, as on CI and dev machines).
-missing=()
-command -v tcpdump >/dev/null || missing+=(tcpdump)
-command -v ndpiReader >/dev/null || missing+=(libndpi-bin)
-[[ -x /usr/bin/time ]] || missing+=(time)
-command -v taskset >/dev/null || missing+=(util-linux)
-command -v python3 >/dev/null || missing+=(python3)
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]}" >&2
-  timeout 600 apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# Tools: Debian packages, installed only when missing.
+source "$here/tools.sh"
+need tcpdump tcpdump
+need ndpiReader libndpi-bin
+need taskset util-linux
+need python3 python3
+install_needed
 command -v dotnet >/dev/null || { echo "dotnet SDK not found" >&2; exit 1; }
 
 # The capture: cached, rebuilt when the generator or an input is newer. all.pcap is the merge of the others.
