@@ -142,9 +142,9 @@ public sealed class DnsEvent : SensorEvent
     private static byte[][] RcodeMembers()
     {
         var members = new List<byte[]>();
-        for (var rcode = 0; !DnsRecordTypes.KnownRcodeNameUtf8(rcode).IsEmpty; rcode++)
+        for (var rcode = 0; DnsRecordTypes.KnownRcodeNameUtf8(rcode) is { IsEmpty: false } name; rcode++)
         {
-            members.Add(Member("rcode", DnsRecordTypes.KnownRcodeNameUtf8(rcode)));
+            members.Add(Member("rcode", name));
         }
 
         return [.. members];

@@ -15,9 +15,12 @@ namespace Sensor.Sessions.Tls;
 internal sealed class HelloFingerprintMemo<T>
     where T : class
 {
-    private readonly ushort[] _keys = new ushort[HelloMemoKey.Slots * HelloMemoKey.MaxValues];
-    private readonly int[] _lengths = new int[HelloMemoKey.Slots];
-    private readonly T?[] _values = new T?[HelloMemoKey.Slots];
+    /// <summary>Slots per memo (one per thread): a few hundred distinct client stacks before they evict each other.</summary>
+    private const int Slots = 256;
+
+    private readonly ushort[] _keys = new ushort[Slots * HelloMemoKey.MaxValues];
+    private readonly int[] _lengths = new int[Slots];
+    private readonly T?[] _values = new T?[Slots];
 
     public bool TryGet(ReadOnlySpan<ushort> key, [NotNullWhen(true)] out T? value)
     {
@@ -45,5 +48,5 @@ internal sealed class HelloFingerprintMemo<T>
         _lengths[slot] = key.Length + 1; // 0 marks an empty slot
     }
 
-    private static int Slot(ReadOnlySpan<ushort> key) => MemoSlot.Of(MemoryMarshal.AsBytes(key), HelloMemoKey.Slots);
+    private static int Slot(ReadOnlySpan<ushort> key) => MemoSlot.Of(MemoryMarshal.AsBytes(key), Slots);
 }

@@ -6,9 +6,6 @@ namespace Sensor.Sessions.Tls;
 /// <summary>The keys of <see cref="HelloFingerprintMemo{T}"/>: every hello value a fingerprint string is written from.</summary>
 internal static class HelloMemoKey
 {
-    /// <summary>Slots per memo (one per thread): a few hundred distinct client stacks before they evict each other.</summary>
-    public const int Slots = 256;
-
     /// <summary>
     /// Longest key kept, in 16-bit values: a browser hello gives ~80 (16 ciphers, 18 extensions, 5 groups, 1-3 point
     /// formats, ~10 signature algorithms, ~4 versions, ~14 ALPN bytes and the section counts); longer (odd or hostile)
@@ -19,8 +16,9 @@ internal static class HelloMemoKey
     /// <summary>
     /// The values a ClientHello's JA3 (Ja3.WriteClient), JA4 (Ja4.Write) and offered lists are written from: version,
     /// ciphers, extension types, groups and point formats; then the transport, which optional extensions are present,
-    /// supported versions, signature algorithms (and their length in bytes) and the raw ALPN list. Each section is led by its count, so that values
-    /// cannot move between sections unseen. Returns the key length, or -1 when it is longer than <paramref name="key"/>.
+    /// supported versions, signature algorithms (and their length in bytes) and the raw ALPN list. Each section is led by
+    /// its count, so that values cannot move between sections unseen. Returns the key length, or -1 when it is longer
+    /// than <paramref name="key"/>.
     /// </summary>
     public static int Client(ReadOnlySpan<byte> body, in ClientHelloInfo info, char transport, Span<ushort> key)
     {
